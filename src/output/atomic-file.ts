@@ -1,0 +1,121 @@
+// Outputs appear atomically: bytes go to a hidden temporary file beside the target, which is
+// renamed into place on commit. An existing file is never replaced unless `force` is given, and
+// an interrupted run (SIGINT/SIGTERM) removes every temporary file it still has open.
+import { openSync, writeSync, closeSync, renameSync, unlinkSync, existsSync, linkSync, fsyncSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const pending = new Set<string>();
+let handlersInstalled = false;
+
+function installSignalCleanup(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const cleanup = (signal: NodeJS.Signals): void => {
+    removePendingFiles();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', cleanup);
+  process.once('SIGTERM', cleanup);
+  process.once('exit', removePendingFiles);
+}
+
+/** Remove every temporary file not yet committed (also called on signals and at exit). */
+export function removePendingFiles(): void {
+  for (const p of pending) {
+    try {
+      unlinkSync(p);
+    } catch {
+      // already gone
+    }
+  }
+  pending.clear();
+}
+
+export class OutputExistsError extends Error {
+  override readonly name = 'OutputExistsError';
+  constructor(readonly path: string) {
+    super(`${path} exists (use --force to overwrite)`);
+  }
+}
+
+export class AtomicFile {
+  private fd: number | undefined;
+  private readonly tempPath: string;
+  private bytes = 0;
+
+  constructor(readonly path: string, private readonly force: boolean) {
+    if (!force && existsSync(path)) throw new OutputExistsError(path);
+    installSignalCleanup();
+    this.tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    this.fd = openSync(this.tempPath, 'wx', 0o644);
+    pending.add(this.tempPath);
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.fd === undefined) throw new Error(`write after close: ${this.path}`);
+    let off = 0;
+    while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
+    this.bytes += chunk.length;
+  }
+
+  /** Write at an absolute position (used to patch headers); does not change the size count. */
+  writeAt(chunk: Uint8Array, position: number): void {
+    if (this.fd === undefined) throw new Error(`write after close: ${this.path}`);
+    let off = 0;
+    while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off, position + off);
+  }
+
+  /** Move the finished file into place. Without force, a file that appeared meanwhile is kept. */
+  commit(): void {
+    if (this.fd === undefined) return;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = undefined;
+    if (this.force) {
+      renameSync(this.tempPath, this.path);
+    } else {
+      // link() fails when the target exists: no window in which another file could be replaced.
+      try {
+        linkSync(this.tempPath, this.path);
+      } catch (err) {
+        unlinkSync(this.tempPath);
+        pending.delete(this.tempPath);
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new OutputExistsError(this.path);
+        throw err;
+      }
+      unlinkSync(this.tempPath);
+    }
+    pending.delete(this.tempPath);
+  }
+
+  /** Drop the temporary file without touching the target. */
+  abort(): void {
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+    try {
+      unlinkSync(this.tempPath);
+    } catch {
+      // already gone
+    }
+    pending.delete(this.tempPath);
+  }
+}
+
+/** Write a whole file atomically. */
+export function writeFileAtomic(path: string, data: Uint8Array | string, force: boolean): void {
+  const file = new AtomicFile(path, force);
+  try {
+    file.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    file.commit();
+  } catch (err) {
+    file.abort();
+    throw err;
+  }
+}
