@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import Ajv4 from 'ajv-draft-04';
+import { createRequire } from 'node:module';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderSarif, findingFingerprint } from '../../src/report/sarif.js';
 import type { Finding, RuleDescription } from '../../src/report/findings.js';
 import { repoRoot } from '../support/environment.js';
+
+const Ajv4 = createRequire(import.meta.url)('ajv-draft-04') as { new (options: object): { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown } } };
 
 const rules: RuleDescription[] = [
   { id: 'mode-set-modified', severity: 'error', summary: 'answer changed the mode-set', reference: 'RFC 4867 §8.3.1' },
