@@ -1,0 +1,6 @@
+// Every sub-command of imscap, in the order `imscap --help` lists them.
+import type { RegisterCommand } from './command.js';
+import { registerInfo } from './info.js';
+import { registerSqnCommand } from './sqn.js';
+
+export const COMMANDS: readonly RegisterCommand[] = [registerInfo, registerSqnCommand];

@@ -1,0 +1,56 @@
+// Command-line entry: parses arguments, maps outcomes to exit codes (0 clean, 1 findings,
+// 2 usage or unreadable input, 3 internal error). The work lives in the command modules.
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './exit-codes.js';
+import { FormatError } from './output.js';
+import { OutputExistsError } from '../output/atomic-file.js';
+import { CaptureError } from '../capture/source.js';
+import { COMMANDS } from './commands.js';
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs imscap with the given arguments; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('imscap')
+    .description('Offline analyser for VoLTE / VoNR / IMS packet captures')
+    .version(packageVersion(), '-V, --version')
+    .option('--no-color', 'never colour stderr')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`imscap: ${s.replace(/^error: /, '').trim()}\n`),
+    });
+  for (const register of COMMANDS) {
+    register(program, (code) => {
+      exitCode = Math.max(exitCode, code);
+    });
+  }
+  try {
+    await program.parseAsync(['node', 'imscap', ...argv]);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.executeSubCommandAsync') return EXIT_INTERNAL;
+      return EXIT_USAGE;
+    }
+    if (err instanceof UsageError || err instanceof CaptureError || err instanceof FormatError || err instanceof OutputExistsError) {
+      process.stderr.write(`imscap: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e && typeof e.code === 'string' && typeof e.path === 'string') {
+      process.stderr.write(`imscap: ${e.path}: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`imscap: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT_INTERNAL;
+  }
+}

@@ -1,0 +1,273 @@
+// Payload events → typed messages. Like Wireshark's dissector tables: well-known ports first
+// (SIP 5060/5061, Diameter 3868, GTPv2-C 2123), SCTP PPIDs (46/47 Diameter), then cheap
+// heuristics on the first bytes; RTP where SDP set up the conversation, or by heuristic when
+// asked. TCP and WebSocket streams are framed per direction with bounded buffers.
+import { isDecodeError } from '../decode-error.js';
+import type { EspEvent, NetListener, NetProblem, PayloadEvent } from '../net/events.js';
+import { decodeSipMessage, looksLikeSip } from '../protocols/sip/decode.js';
+import { SipStreamFramer, type SipStreamItem } from '../protocols/sip/stream-framer.js';
+import type { SipMessage } from '../protocols/sip/message.js';
+import { sdpOf } from '../protocols/sip/body.js';
+import { decodeDiameterMessage, looksLikeDiameter } from '../protocols/diameter/decode.js';
+import { DiameterStreamFramer, type FramedDiameterMessage } from '../protocols/diameter/framer.js';
+import { decodeGtpv2 } from '../protocols/gtpv2/decode.js';
+import { decodeRtp, looksLikeRtp } from '../protocols/rtp/decode.js';
+import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
+import { WebSocketStream } from '../protocols/websocket/stream.js';
+import { looksLikeHttpHandshake } from '../protocols/websocket/handshake.js';
+import type { AppProblem, MessageMeta, PassHandlers } from './events.js';
+import { MediaBindings } from './media-bindings.js';
+
+export const PORT_SIP = 5060;
+export const PORT_SIP_TLS = 5061;
+export const PORT_DIAMETER = 3868;
+export const PORT_GTPV2 = 2123;
+/** RFC 4960 / IANA SCTP payload protocol identifiers for Diameter (RFC 6733 §2.1). */
+const PPID_DIAMETER = 46;
+const PPID_DIAMETER_DTLS = 47;
+
+export type AppProtocol = 'sip' | 'diameter' | 'gtpv2';
+
+export interface DispatchOptions {
+  /** Treat UDP payloads that look like RTP as RTP even without SDP (extract-amr, streams). */
+  rtpHeuristic?: boolean;
+  /** Decode-as: extra ports carrying a protocol (any transport). */
+  ports?: ReadonlyMap<number, AppProtocol>;
+  /** Stream directions tracked at once (least recently used dropped first). */
+  maxStreams?: number;
+}
+
+export interface AppStats {
+  /** Messages decoded per protocol ('sip', 'sdp', 'diameter', 'gtpv2', 'rtp', 'rtcp', 'websocket'). */
+  messages: Map<string, number>;
+  /** Frames carrying at least one message of each protocol (comparable with tshark's per-frame counts). */
+  frames: Map<string, number>;
+  errors: number;
+  errorsByProtocol: Map<string, number>;
+  firstErrors: AppProblem[];
+  droppedStreams: number;
+}
+
+type StreamKind = 'sip' | 'diameter' | 'websocket' | 'undecided' | 'other';
+
+interface StreamState {
+  kind: StreamKind;
+  tries: number;
+  sip?: SipStreamFramer;
+  diameter?: DiameterStreamFramer;
+  ws?: WebSocketStream;
+  wsSip?: SipStreamFramer;
+}
+
+const MAX_DETECT_TRIES = 8;
+const MAX_FIRST_ERRORS = 20;
+
+export class AppDispatcher implements NetListener {
+  readonly stats: AppStats = { messages: new Map(), frames: new Map(), errors: 0, errorsByProtocol: new Map(), firstErrors: [], droppedStreams: 0 };
+  readonly bindings = new MediaBindings();
+  private readonly streams = new Map<string, StreamState>();
+  private readonly maxStreams: number;
+  private readonly ports: ReadonlyMap<number, AppProtocol>;
+  private lastCountedFrame = new Map<string, number>();
+  /** Net-layer problems, forwarded for reports. */
+  readonly netProblems: NetProblem[] = [];
+
+  constructor(private readonly handlers: PassHandlers, private readonly options: DispatchOptions = {}) {
+    this.maxStreams = options.maxStreams ?? 8192;
+    this.ports = options.ports ?? new Map();
+  }
+
+  esp(event: EspEvent): void {
+    this.handlers.esp?.(event);
+  }
+
+  payload(ev: PayloadEvent): void {
+    if (ev.bytes.length === 0) return;
+    if (ev.transport === 'tcp') this.tcp(ev);
+    else if (ev.transport === 'udp') this.udp(ev);
+    else this.sctp(ev);
+  }
+
+  private udp(ev: PayloadEvent): void {
+    const bytes = ev.bytes;
+    const forced = this.ports.get(ev.dstPort) ?? this.ports.get(ev.srcPort);
+    if (forced !== undefined) return this.datagram(forced, ev, bytes);
+    if (ev.srcPort === PORT_GTPV2 || ev.dstPort === PORT_GTPV2) return this.datagram('gtpv2', ev, bytes);
+    const sipPort = ev.srcPort === PORT_SIP || ev.dstPort === PORT_SIP || ev.srcPort === PORT_SIP_TLS || ev.dstPort === PORT_SIP_TLS;
+    // RTP first: on the media path a map lookup is cheaper than any heuristic.
+    if (!sipPort) {
+      const toBinding = this.bindings.lookup(ev.dst, ev.dstPort);
+      const binding = toBinding ?? this.bindings.lookup(ev.src, ev.srcPort);
+      if (binding !== undefined) {
+        if (binding.rtcp || looksLikeRtcp(bytes)) return this.count('rtcp', ev.frameNo);
+        return this.rtp(ev, binding, toBinding !== undefined ? 'destination' : 'source');
+      }
+    }
+    if (sipPort || looksLikeSip(bytes)) return this.datagram('sip', ev, bytes);
+    if (ev.srcPort === PORT_DIAMETER || ev.dstPort === PORT_DIAMETER) return this.datagram('diameter', ev, bytes);
+    if (this.options.rtpHeuristic && this.handlers.rtp && looksLikeRtp(bytes) && !looksLikeRtcp(bytes)) this.rtp(ev, undefined, 'heuristic');
+  }
+
+  private sctp(ev: PayloadEvent): void {
+    const ppid = ev.sctp?.ppid ?? 0;
+    const forced = this.ports.get(ev.dstPort) ?? this.ports.get(ev.srcPort);
+    if (forced !== undefined) return this.datagram(forced, ev, ev.bytes);
+    if (ppid === PPID_DIAMETER || ppid === PPID_DIAMETER_DTLS || ev.srcPort === PORT_DIAMETER || ev.dstPort === PORT_DIAMETER) return this.datagram('diameter', ev, ev.bytes);
+    if (looksLikeSip(ev.bytes) || ev.srcPort === PORT_SIP || ev.dstPort === PORT_SIP) return this.datagram('sip', ev, ev.bytes);
+    if (looksLikeDiameter(ev.bytes)) this.datagram('diameter', ev, ev.bytes);
+  }
+
+  /** One self-contained message (UDP datagram, SCTP user message). */
+  private datagram(proto: AppProtocol, ev: PayloadEvent, view: Uint8Array): void {
+    // Analyzers keep messages: copy them out of the capture buffer, which is reused.
+    const bytes = view.slice();
+    if (proto === 'sip') {
+      if (isKeepAlive(bytes)) return this.count('sip-keepalive', ev.frameNo);
+      const msg = decodeSipMessage(bytes);
+      if (isDecodeError(msg)) return this.appProblem(ev.frameNo, 'sip', msg.reason);
+      this.sip(msg, meta(ev, ev.frameNo, ev.transport));
+    } else if (proto === 'diameter') {
+      const msg = decodeDiameterMessage(bytes);
+      if (isDecodeError(msg)) return this.appProblem(ev.frameNo, 'diameter', msg.reason);
+      this.count('diameter', ev.frameNo);
+      this.handlers.diameter?.({ meta: meta(ev, ev.frameNo, ev.transport), message: msg });
+    } else {
+      const msgs = decodeGtpv2(bytes);
+      if (isDecodeError(msgs)) return this.appProblem(ev.frameNo, 'gtpv2', msgs.reason);
+      for (const m of msgs) {
+        this.count('gtpv2', ev.frameNo);
+        this.handlers.gtpv2?.({ meta: meta(ev, ev.frameNo, ev.transport), message: m });
+      }
+    }
+  }
+
+  private sip(message: SipMessage, m: MessageMeta): void {
+    this.count('sip', m.frameNo);
+    let sdp = undefined;
+    if (message.body.length > 0) {
+      sdp = sdpOf(message);
+      if (sdp !== undefined) {
+        if (isDecodeError(sdp)) this.appProblem(m.frameNo, 'sdp', sdp.reason);
+        else {
+          this.count('sdp', m.frameNo);
+          const callId = message.callId;
+          if (callId !== undefined) this.bindings.bindSdp(sdp, callId, m.frameNo);
+        }
+      }
+    }
+    this.handlers.sip?.(sdp === undefined ? { meta: m, message } : { meta: m, message, sdp });
+  }
+
+  private rtp(ev: PayloadEvent, binding: import('./media-bindings.js').MediaBinding | undefined, boundBy: 'destination' | 'source' | 'heuristic'): void {
+    const packet = decodeRtp(ev.bytes);
+    if (isDecodeError(packet)) return this.appProblem(ev.frameNo, 'rtp', packet.reason);
+    this.count('rtp', ev.frameNo);
+    this.handlers.rtp?.({ meta: meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy });
+  }
+
+  private tcp(ev: PayloadEvent): void {
+    const key = streamKey(ev);
+    let state = this.streams.get(key);
+    if (state === undefined) {
+      state = { kind: 'undecided', tries: 0 };
+      this.streams.set(key, state);
+      if (this.streams.size > this.maxStreams) {
+        const oldest = this.streams.keys().next().value;
+        if (oldest !== undefined) this.streams.delete(oldest);
+        this.stats.droppedStreams++;
+      }
+    } else {
+      // Keep the map in least-recently-used order.
+      this.streams.delete(key);
+      this.streams.set(key, state);
+    }
+    if (state.kind === 'undecided') this.detect(state, ev);
+    if (state.kind === 'sip' && state.sip) {
+      if (ev.tcpGap) this.sipItems(state.sip.gap(ev.frameNo), ev);
+      this.sipItems(state.sip.push(ev.bytes, ev.frameNo, ev.ts), ev);
+    } else if (state.kind === 'diameter' && state.diameter) {
+      if (ev.tcpGap) state.diameter.gap();
+      this.diameterItems(state.diameter.push(ev.bytes, ev.frameNo, ev.ts), ev);
+    } else if (state.kind === 'websocket' && state.ws && state.wsSip) {
+      const items = ev.tcpGap ? [...state.ws.gap(ev.frameNo), ...state.ws.push(ev.bytes, ev.frameNo, ev.ts)] : state.ws.push(ev.bytes, ev.frameNo, ev.ts);
+      for (const item of items) {
+        if (item.kind !== 'message') continue;
+        this.count('websocket', item.frameNo);
+        if (!looksLikeSip(item.payload)) continue;
+        const msg = decodeSipMessage(item.payload);
+        if (isDecodeError(msg)) this.appProblem(item.frameNo, 'sip', msg.reason);
+        else this.sip(msg, meta(ev, item.frameNo, 'websocket', item.firstFrameNo));
+      }
+    }
+  }
+
+  private detect(state: StreamState, ev: PayloadEvent): void {
+    const forced = this.ports.get(ev.dstPort) ?? this.ports.get(ev.srcPort);
+    const b = ev.bytes;
+    let kind: StreamKind = 'undecided';
+    if (forced === 'sip' || (forced === undefined && (ev.srcPort === PORT_SIP || ev.dstPort === PORT_SIP || looksLikeSip(b)))) kind = 'sip';
+    else if (forced === 'diameter' || (forced === undefined && (ev.srcPort === PORT_DIAMETER || ev.dstPort === PORT_DIAMETER || looksLikeDiameter(b)))) kind = 'diameter';
+    else if (looksLikeHttpHandshake(b)) kind = 'websocket';
+    else if (++state.tries >= MAX_DETECT_TRIES) kind = 'other';
+    state.kind = kind;
+    if (kind === 'sip') state.sip = new SipStreamFramer();
+    else if (kind === 'diameter') state.diameter = new DiameterStreamFramer();
+    else if (kind === 'websocket') {
+      state.ws = new WebSocketStream();
+      state.wsSip = new SipStreamFramer();
+    }
+  }
+
+  private sipItems(items: SipStreamItem[], ev: PayloadEvent): void {
+    for (const item of items) {
+      if (item.kind === 'message') this.sip(item.message, meta(ev, item.frameNo, 'tcp', item.firstFrameNo, item.ts));
+      else if (item.kind === 'error') this.appProblem(item.frameNo, 'sip', item.error.reason);
+      else this.appProblem(item.frameNo, 'sip', `${item.byteCount} byte(s) of the TCP stream discarded: ${item.reason}`);
+    }
+  }
+
+  private diameterItems(items: FramedDiameterMessage[], ev: PayloadEvent): void {
+    for (const item of items) {
+      if (isDecodeError(item.message)) {
+        this.appProblem(item.frameNo, 'diameter', item.message.reason);
+        continue;
+      }
+      this.count('diameter', item.frameNo);
+      this.handlers.diameter?.({ meta: meta(ev, item.frameNo, 'tcp', item.frameNo, item.ts), message: item.message });
+    }
+  }
+
+  private count(proto: string, frameNo: number): void {
+    const s = this.stats;
+    s.messages.set(proto, (s.messages.get(proto) ?? 0) + 1);
+    if (this.lastCountedFrame.get(proto) !== frameNo) {
+      this.lastCountedFrame.set(proto, frameNo);
+      s.frames.set(proto, (s.frames.get(proto) ?? 0) + 1);
+    }
+  }
+
+  private appProblem(frameNo: number, protocol: string, reason: string): void {
+    const s = this.stats;
+    s.errors++;
+    s.errorsByProtocol.set(protocol, (s.errorsByProtocol.get(protocol) ?? 0) + 1);
+    const p = { frameNo, protocol, reason };
+    if (s.firstErrors.length < MAX_FIRST_ERRORS) s.firstErrors.push(p);
+    this.handlers.problem?.(p);
+  }
+}
+
+/** RFC 5626 §3.5.1: CRLF keep-alives (and STUN-less pings) carry only CR/LF octets. */
+function isKeepAlive(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x0d && b !== 0x0a && b !== 0x00 && b !== 0x20) return false;
+  return true;
+}
+
+function streamKey(ev: PayloadEvent): string {
+  let tunnel = '';
+  for (const t of ev.tunnel) tunnel += t.kind === 'gtpu' ? `g${t.teid}/` : t.kind === 'esp' ? `e${t.spi}/` : 'i/';
+  return `${tunnel}${ev.src}|${ev.srcPort}|${ev.dst}|${ev.dstPort}`;
+}
+
+function meta(ev: PayloadEvent, frameNo: number, transport: MessageMeta['transport'], firstFrameNo = frameNo, ts = ev.ts): MessageMeta {
+  return { frameNo, firstFrameNo, ts, transport, src: ev.src, dst: ev.dst, srcPort: ev.srcPort, dstPort: ev.dstPort, tunnel: ev.tunnel };
+}

@@ -1,0 +1,66 @@
+// What one pass hands to analyzers: typed messages with the flow and frame they came from.
+// Analyzers never see bytes to re-parse (DESIGN "One pass, one direction").
+import type { Transport, TunnelHop } from '../net/events.js';
+import type { SipMessage } from '../protocols/sip/message.js';
+import type { SdpSession } from '../protocols/sdp/types.js';
+import type { DiameterMessage } from '../protocols/diameter/types.js';
+import type { Gtpv2Message } from '../protocols/gtpv2/types.js';
+import type { RtpPacket } from '../protocols/rtp/types.js';
+import type { DecodeError } from '../decode-error.js';
+import type { MediaBinding } from './media-bindings.js';
+
+export interface MessageMeta {
+  /** Frame where the message became complete (tshark shows it there), 1-based. */
+  readonly frameNo: number;
+  /** First frame holding bytes of the message (differs for TCP/fragment reassembly). */
+  readonly firstFrameNo: number;
+  readonly ts: number;
+  readonly transport: Transport | 'websocket';
+  readonly src: string;
+  readonly dst: string;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly tunnel: readonly TunnelHop[];
+}
+
+export interface SipEvent {
+  readonly meta: MessageMeta;
+  readonly message: SipMessage;
+  /** The SDP body, parsed once here; a DecodeError when the body is not valid SDP. */
+  readonly sdp?: SdpSession | DecodeError;
+}
+
+export interface DiameterEvent {
+  readonly meta: MessageMeta;
+  readonly message: DiameterMessage;
+}
+
+export interface Gtpv2Event {
+  readonly meta: MessageMeta;
+  readonly message: Gtpv2Message;
+}
+
+export interface RtpEvent {
+  readonly meta: MessageMeta;
+  /** Payload is a view into the capture buffer: copy what you keep. */
+  readonly packet: RtpPacket;
+  /** The SDP media description that set up this flow, or undefined when found by heuristic. */
+  readonly binding: MediaBinding | undefined;
+  /** Which endpoint of the binding the packet was matched on: it was sent to it, or from it. */
+  readonly boundBy: 'destination' | 'source' | 'heuristic';
+}
+
+export interface AppProblem {
+  readonly frameNo: number;
+  readonly protocol: string;
+  readonly reason: string;
+}
+
+export interface PassHandlers {
+  sip?(event: SipEvent): void;
+  diameter?(event: DiameterEvent): void;
+  gtpv2?(event: Gtpv2Event): void;
+  rtp?(event: RtpEvent): void;
+  esp?(event: import('../net/events.js').EspEvent): void;
+  problem?(problem: AppProblem): void;
+}

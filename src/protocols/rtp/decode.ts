@@ -1,0 +1,86 @@
+// RTP fixed header, CSRC list, header extension and padding (RFC 3550 §5.1, §5.3.1).
+import { decodeError, type DecodeError } from '../../decode-error.js';
+import { readU16, readU32 } from './big-endian.js';
+import type { RtpHeaderExtension, RtpPacket } from './types.js';
+
+const FIXED_HEADER = 12;
+const NO_CSRCS: readonly number[] = Object.freeze([]);
+
+export function decodeRtp(bytes: Uint8Array): RtpPacket | DecodeError {
+  if (bytes.length < FIXED_HEADER) return decodeError('rtp', 'shorter than the 12-byte fixed header', 0);
+  const b0 = bytes[0] as number;
+  const b1 = bytes[1] as number;
+  if (b0 >> 6 !== 2) return decodeError('rtp', `version ${b0 >> 6} is not 2`, 0);
+  const hasPadding = (b0 & 0x20) !== 0;
+  const hasExtension = (b0 & 0x10) !== 0;
+  const csrcCount = b0 & 0x0f;
+  let offset = FIXED_HEADER + 4 * csrcCount;
+  if (offset > bytes.length) return decodeError('rtp', 'CSRC list runs past the end', FIXED_HEADER);
+
+  let csrcs = NO_CSRCS;
+  if (csrcCount > 0) {
+    const list: number[] = [];
+    for (let i = FIXED_HEADER; i < offset; i += 4) list.push(readU32(bytes, i));
+    csrcs = list;
+  }
+
+  let extension: RtpHeaderExtension | undefined;
+  if (hasExtension) {
+    // RFC 3550 §5.3.1: 16-bit profile field, 16-bit length in 32-bit words, then the words.
+    if (offset + 4 > bytes.length) return decodeError('rtp', 'header extension runs past the end', offset);
+    const profile = readU16(bytes, offset);
+    const words = readU16(bytes, offset + 2);
+    const end = offset + 4 + 4 * words;
+    if (end > bytes.length) return decodeError('rtp', 'header extension runs past the end', offset);
+    extension = { profile, data: bytes.subarray(offset + 4, end) };
+    offset = end;
+  }
+
+  let paddingLength = 0;
+  if (hasPadding) {
+    // RFC 3550 §5.1: the last octet counts the padding octets, itself included.
+    paddingLength = bytes[bytes.length - 1] as number;
+    if (paddingLength === 0 || offset + paddingLength > bytes.length) {
+      return decodeError('rtp', 'padding count is zero or larger than the payload', bytes.length - 1);
+    }
+  }
+
+  const packet: RtpPacket = {
+    version: 2,
+    marker: (b1 & 0x80) !== 0,
+    payloadType: b1 & 0x7f,
+    sequence: readU16(bytes, 2),
+    timestamp: readU32(bytes, 4),
+    ssrc: readU32(bytes, 8),
+    csrcs,
+    paddingLength,
+    headerLength: offset,
+    payload: bytes.subarray(offset, bytes.length - paddingLength),
+  };
+  return extension === undefined ? packet : { ...packet, extension };
+}
+
+/**
+ * Cheap test for an RTP packet on a port no signalling announced: version 2, a payload type
+ * that is not RTCP seen through the marker bit (RFC 5761 §4: 72–76 = 200–204 − 128), and a
+ * header (CSRCs, extension, padding) that fits the datagram.
+ */
+export function looksLikeRtp(bytes: Uint8Array): boolean {
+  if (bytes.length < FIXED_HEADER) return false;
+  const b0 = bytes[0] as number;
+  if (b0 >> 6 !== 2) return false;
+  const pt = (bytes[1] as number) & 0x7f;
+  if (pt >= 72 && pt <= 76) return false;
+  let offset = FIXED_HEADER + 4 * (b0 & 0x0f);
+  if (offset > bytes.length) return false;
+  if ((b0 & 0x10) !== 0) {
+    if (offset + 4 > bytes.length) return false;
+    offset += 4 + 4 * readU16(bytes, offset + 2);
+    if (offset > bytes.length) return false;
+  }
+  if ((b0 & 0x20) !== 0) {
+    const pad = bytes[bytes.length - 1] as number;
+    if (pad === 0 || offset + pad > bytes.length) return false;
+  }
+  return true;
+}
