@@ -1,0 +1,74 @@
+// The project's benchmark: generates (once) a large synthetic VoLTE capture, then measures
+// throughput (MB/s) and peak RSS of `imscap info` and `imscap extract-amr`, and — when tshark is
+// installed — of `tshark -q -z io,phs` and `tshark -q -z rtp,streams` on the same file.
+//   npm run bench [-- --size 512] [--keep]
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const sizeMb = Number(args[args.indexOf('--size') + 1] ?? 0) || 512;
+const outDir = join(root, 'bench', 'out');
+mkdirSync(outDir, { recursive: true });
+const capture = join(outDir, `bench-${sizeMb}mb.pcap`);
+
+if (!existsSync(capture)) {
+  console.error(`generating ${capture} …`);
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'generate.ts'), capture, String(sizeMb)], { stdio: 'inherit' });
+  if (gen.status !== 0) process.exit(1);
+}
+const bytes = statSync(capture).size;
+
+interface Measure {
+  readonly name: string;
+  readonly seconds: number;
+  readonly maxRssMb: number;
+  readonly mbPerSecond: number;
+}
+
+/** Runs a command, polling /proc for its peak RSS (VmHWM) while it runs. */
+function measure(name: string, cmd: string, cmdArgs: string[]): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let peakKb = 0;
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const poll = setInterval(() => {
+      let status = '';
+      try {
+        status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      } catch {
+        return;
+      }
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      if (kb > peakKb) peakKb = kb;
+    }, 50);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0 && code !== 1) return reject(new Error(`${name} exited ${code}: ${stderr.slice(-500)}`));
+      resolve({ name, seconds, maxRssMb: peakKb / 1024, mbPerSecond: bytes / 1e6 / seconds });
+    });
+  });
+}
+
+const amrOut = join(outDir, 'amr');
+rmSync(amrOut, { recursive: true, force: true });
+mkdirSync(amrOut);
+const node = process.execPath;
+const imscap = join(root, 'bin', 'imscap.js');
+const results: Measure[] = [];
+results.push(await measure('imscap info', node, [imscap, 'info', capture]));
+results.push(await measure('imscap extract-amr', node, [imscap, 'extract-amr', capture, '--out', amrOut, '--force']));
+if (spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status === 0) {
+  results.push(await measure('tshark -q -z io,phs', 'tshark', ['-n', '-q', '-r', capture, '-z', 'io,phs']));
+  results.push(await measure('tshark -q -z rtp,streams', 'tshark', ['-n', '-q', '-r', capture, '-z', 'rtp,streams']));
+}
+console.log(`capture: ${(bytes / 1e6).toFixed(0)} MB (${capture})`);
+console.log('| command | seconds | MB/s | peak RSS (MB) |');
+console.log('|---|---:|---:|---:|');
+for (const r of results) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${r.mbPerSecond.toFixed(0)} | ${r.maxRssMb.toFixed(0)} |`);
+if (!args.includes('--keep')) rmSync(amrOut, { recursive: true, force: true });
