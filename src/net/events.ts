@@ -46,10 +46,18 @@ export interface EspEvent {
   readonly decoded: boolean;
 }
 
+/**
+ * What a problem is: bytes that break a layer's rules ('malformed'), a frame the capture cut
+ * short of what its headers claim ('truncated'), state a configured limit or the end of the
+ * capture made the decoder give up ('dropped'), or input it does not decode ('unsupported').
+ */
+export type NetProblemKind = 'malformed' | 'truncated' | 'dropped' | 'unsupported';
+
 export interface NetProblem {
   readonly frameNo: number;
   readonly layer: string;
   readonly reason: string;
+  readonly kind?: NetProblemKind;
 }
 
 export interface NetListener {
