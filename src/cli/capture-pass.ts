@@ -3,6 +3,7 @@
 import { runPass, type PassOptions, type PassResult } from '../pipeline/pass.js';
 import type { PassHandlers } from '../pipeline/events.js';
 import { ProgressBar } from './terminal.js';
+import { writeErr } from './io.js';
 
 export async function runCapturePass(path: string, handlers: PassHandlers, options: PassOptions = {}): Promise<PassResult> {
   const bar = new ProgressBar(`reading ${path}`);
@@ -19,11 +20,11 @@ export async function runCapturePass(path: string, handlers: PassHandlers, optio
 export function reportCaptureWarnings(path: string, result: PassResult): void {
   for (const w of result.capture.warnings) {
     const where = w.frameNo !== undefined ? `frame ${w.frameNo}, offset ${w.offset}` : `offset ${w.offset}`;
-    process.stderr.write(`imscap: warning: ${path}: ${where}: ${w.message}\n`);
+    writeErr(`imscap: warning: ${path}: ${where}: ${w.message}\n`);
   }
   const bad = result.net.malformed + result.app.errors;
   if (bad > 0) {
     const first = [...result.net.firstMalformed.map((p) => `frame ${p.frameNo} ${p.layer}: ${p.reason}`), ...result.app.firstErrors.map((p) => `frame ${p.frameNo} ${p.protocol}: ${p.reason}`)];
-    process.stderr.write(`imscap: warning: ${path}: ${result.net.malformed} malformed packet(s), ${result.app.errors} undecodable message(s); first: ${first.slice(0, 3).join('; ')}\n`);
+    writeErr(`imscap: warning: ${path}: ${result.net.malformed} malformed packet(s), ${result.app.errors} undecodable message(s); first: ${first.slice(0, 3).join('; ')}\n`);
   }
 }

@@ -2,5 +2,7 @@
 import type { RegisterCommand } from './command.js';
 import { registerInfo } from './info.js';
 import { registerSqnCommand } from './sqn.js';
+import { registerStreams } from './streams.js';
+import { registerExtractAmr } from './extract-amr.js';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerInfo, registerSqnCommand];
+export const COMMANDS: readonly RegisterCommand[] = [registerInfo, registerSqnCommand, registerStreams, registerExtractAmr];

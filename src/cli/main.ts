@@ -7,6 +7,7 @@ import { FormatError } from './output.js';
 import { OutputExistsError } from '../output/atomic-file.js';
 import { CaptureError } from '../capture/source.js';
 import { COMMANDS } from './commands.js';
+import { setCliIo, writeErr, writeOut, type CliIo } from './io.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -14,7 +15,16 @@ export function packageVersion(): string {
 }
 
 /** Runs imscap with the given arguments; resolves to the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io?: CliIo): Promise<number> {
+  setCliIo(io);
+  try {
+    return await runProgram(argv);
+  } finally {
+    setCliIo(undefined);
+  }
+}
+
+async function runProgram(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('imscap')
     .description('Offline analyser for VoLTE / VoNR / IMS packet captures')
@@ -23,8 +33,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => writeOut(s),
+      writeErr: (s) => writeErr(s),
       outputError: (s, write) => write(`imscap: ${s.replace(/^error: /, '').trim()}\n`),
     });
   for (const register of COMMANDS) {
@@ -42,15 +52,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (err instanceof UsageError || err instanceof CaptureError || err instanceof FormatError || err instanceof OutputExistsError) {
-      process.stderr.write(`imscap: ${err.message}\n`);
+      writeErr(`imscap: ${err.message}\n`);
       return EXIT_USAGE;
     }
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e.code === 'string' && typeof e.path === 'string') {
-      process.stderr.write(`imscap: ${e.path}: ${e.message}\n`);
+      writeErr(`imscap: ${e.path}: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`imscap: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    writeErr(`imscap: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_INTERNAL;
   }
 }

@@ -1,6 +1,7 @@
 // Where a command's report goes: stdout, or a file given with -o (written atomically, never
 // replacing an existing file without --force).
 import { writeFileAtomic } from '../output/atomic-file.js';
+import { writeOut } from './io.js';
 
 export interface ReportTarget {
   output?: string;
@@ -11,7 +12,7 @@ export function emitReport(text: string, target: ReportTarget): void {
   if (target.output !== undefined && target.output !== '-') {
     writeFileAtomic(target.output, text, target.force === true);
   } else {
-    process.stdout.write(text);
+    writeOut(text);
   }
 }
 

@@ -1,0 +1,23 @@
+// Runs imscap in-process, capturing what it writes to stdout and stderr (through the CLI's own
+// sinks: the test runner itself talks over the real stdout, which must not be touched).
+import { main } from '../../src/cli/main.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let running: Promise<unknown> = Promise.resolve();
+
+/** Calls main(args) with its output captured; calls are serialised (the sinks are global). */
+export function runCli(args: readonly string[]): Promise<CliRun> {
+  const run = running.then(async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  });
+  running = run.catch(() => undefined);
+  return run;
+}
