@@ -62,13 +62,21 @@ interface StreamState {
 const MAX_DETECT_TRIES = 8;
 const MAX_FIRST_ERRORS = 20;
 
+/** Messages and frames of one application protocol; per packet, two increments and a compare. */
+class ProtocolCount {
+  messages = 0;
+  frames = 0;
+  lastFrame = -1;
+}
+
 export class AppDispatcher implements NetListener {
-  readonly stats: AppStats = { messages: new Map(), frames: new Map(), errors: 0, errorsByProtocol: new Map(), firstErrors: [], droppedStreams: 0 };
+  private readonly counts = new Map<string, ProtocolCount>();
+  private readonly rtpCount = this.counter('rtp');
+  private readonly errorStats = { errors: 0, errorsByProtocol: new Map<string, number>(), firstErrors: [] as AppProblem[], droppedStreams: 0 };
   readonly bindings = new MediaBindings();
   private readonly streams = new Map<string, StreamState>();
   private readonly maxStreams: number;
   private readonly ports: ReadonlyMap<number, AppProtocol>;
-  private lastCountedFrame = new Map<string, number>();
   /** Net-layer problems, forwarded for reports. */
   readonly netProblems: NetProblem[] = [];
 
@@ -161,7 +169,7 @@ export class AppDispatcher implements NetListener {
   private rtp(ev: PayloadEvent, binding: import('./media-bindings.js').MediaBinding | undefined, boundBy: 'destination' | 'source' | 'heuristic'): void {
     const packet = decodeRtp(ev.bytes);
     if (isDecodeError(packet)) return this.appProblem(ev.frameNo, 'rtp', packet.reason);
-    this.count('rtp', ev.frameNo);
+    tally(this.rtpCount, ev.frameNo);
     this.handlers.rtp?.({ meta: meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy });
   }
 
@@ -174,7 +182,7 @@ export class AppDispatcher implements NetListener {
       if (this.streams.size > this.maxStreams) {
         const oldest = this.streams.keys().next().value;
         if (oldest !== undefined) this.streams.delete(oldest);
-        this.stats.droppedStreams++;
+        this.errorStats.droppedStreams++;
       }
     } else {
       // Keep the map in least-recently-used order.
@@ -237,22 +245,45 @@ export class AppDispatcher implements NetListener {
     }
   }
 
-  private count(proto: string, frameNo: number): void {
-    const s = this.stats;
-    s.messages.set(proto, (s.messages.get(proto) ?? 0) + 1);
-    if (this.lastCountedFrame.get(proto) !== frameNo) {
-      this.lastCountedFrame.set(proto, frameNo);
-      s.frames.set(proto, (s.frames.get(proto) ?? 0) + 1);
+  get stats(): AppStats {
+    const messages = new Map<string, number>();
+    const frames = new Map<string, number>();
+    for (const [proto, c] of this.counts) {
+      if (c.messages === 0) continue;
+      messages.set(proto, c.messages);
+      frames.set(proto, c.frames);
     }
+    return { messages, frames, ...this.errorStats };
+  }
+
+  private counter(proto: string): ProtocolCount {
+    let c = this.counts.get(proto);
+    if (c === undefined) {
+      c = new ProtocolCount();
+      this.counts.set(proto, c);
+    }
+    return c;
+  }
+
+  private count(proto: string, frameNo: number): void {
+    tally(this.counter(proto), frameNo);
   }
 
   private appProblem(frameNo: number, protocol: string, reason: string): void {
-    const s = this.stats;
+    const s = this.errorStats;
     s.errors++;
     s.errorsByProtocol.set(protocol, (s.errorsByProtocol.get(protocol) ?? 0) + 1);
     const p = { frameNo, protocol, reason };
     if (s.firstErrors.length < MAX_FIRST_ERRORS) s.firstErrors.push(p);
     this.handlers.problem?.(p);
+  }
+}
+
+function tally(c: ProtocolCount, frameNo: number): void {
+  c.messages++;
+  if (c.lastFrame !== frameNo) {
+    c.lastFrame = frameNo;
+    c.frames++;
   }
 }
 
