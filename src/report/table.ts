@@ -1,22 +1,17 @@
-// Plain text tables for stdout: no colour codes and no box-drawing noise in pipes.
-import Table from 'cli-table3';
+// Plain text tables for stdout: columns padded to their widest cell, the last one left ragged,
+// no colour codes and no box drawing in pipes. One pass to measure and one to write, so tables
+// of many thousand rows stay cheap (a general table library was quadratic here).
 
 export function renderTable(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const table = new Table({
-    head: [...head],
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-      right: '', 'right-mid': '', middle: '',
-    },
-  });
-  for (const row of rows) table.push(row.map((c) => String(c)));
-  return table
-    .toString()
-    .split('\n')
-    .map((l) => l.trimEnd())
+  const all = [head, ...rows].map((r) => r.map((c) => String(c).replace(/[\r\n\t]+/g, ' ')));
+  const widths = head.map((_, i) => all.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
+  return all
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2)))
+        .join('')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
