@@ -52,6 +52,8 @@ type StreamKind = 'sip' | 'diameter' | 'websocket' | 'undecided' | 'other';
 
 interface StreamState {
   kind: StreamKind;
+  /** The last chunk's flow and frame, for what end of capture flushes. */
+  last?: PayloadEvent;
   tries: number;
   sip?: SipStreamFramer;
   diameter?: DiameterStreamFramer;
@@ -60,6 +62,7 @@ interface StreamState {
 }
 
 const MAX_DETECT_TRIES = 8;
+const EMPTY = new Uint8Array(0);
 const MAX_FIRST_ERRORS = 20;
 
 /** Messages and frames of one application protocol; per packet, two increments and a compare. */
@@ -190,6 +193,7 @@ export class AppDispatcher implements NetListener {
       this.streams.set(key, state);
     }
     if (state.kind === 'undecided') this.detect(state, ev);
+    if (state.kind !== 'other' && state.kind !== 'undecided') state.last = { ...ev, bytes: EMPTY };
     if (state.kind === 'sip' && state.sip) {
       if (ev.tcpGap) this.sipItems(state.sip.gap(ev.frameNo), ev);
       this.sipItems(state.sip.push(ev.bytes, ev.frameNo, ev.ts), ev);
@@ -207,6 +211,17 @@ export class AppDispatcher implements NetListener {
         else this.sip(msg, meta(ev, item.frameNo, 'websocket', item.firstFrameNo));
       }
     }
+  }
+
+  /** End of capture: what stream framers still hold is decoded or reported. */
+  finish(): void {
+    for (const state of this.streams.values()) {
+      const ev = state.last;
+      if (ev === undefined) continue;
+      if (state.sip) this.sipItems(state.sip.end(ev.frameNo), ev);
+      if (state.diameter) this.diameterItems(state.diameter.flush(ev.frameNo, ev.ts), ev);
+    }
+    this.streams.clear();
   }
 
   private detect(state: StreamState, ev: PayloadEvent): void {
@@ -241,7 +256,7 @@ export class AppDispatcher implements NetListener {
         continue;
       }
       this.count('diameter', item.frameNo);
-      this.handlers.diameter?.({ meta: meta(ev, item.frameNo, 'tcp', item.frameNo, item.ts), message: item.message });
+      this.handlers.diameter?.({ meta: meta(ev, item.frameNo, 'tcp', item.firstFrameNo, item.ts), message: item.message });
     }
   }
 

@@ -38,5 +38,6 @@ export async function runPass(path: string, handlers: PassHandlers, options: Pas
     ...(options.stdin ? { stdin: options.stdin } : {}),
   });
   net.finish();
+  dispatcher.finish();
   return { capture, net: net.stats, app: dispatcher.stats };
 }
