@@ -170,10 +170,17 @@ export class AppDispatcher implements NetListener {
   }
 
   private rtp(ev: PayloadEvent, binding: import('./media-bindings.js').MediaBinding | undefined, boundBy: 'destination' | 'source' | 'heuristic'): void {
+    const handler = this.handlers.rtp;
+    if (handler === undefined) {
+      // Counting only (info): the RFC 3550 header check, without building the packet.
+      if (looksLikeRtp(ev.bytes)) tally(this.rtpCount, ev.frameNo);
+      else this.appProblem(ev.frameNo, 'rtp', 'not an RTP version 2 packet');
+      return;
+    }
     const packet = decodeRtp(ev.bytes);
     if (isDecodeError(packet)) return this.appProblem(ev.frameNo, 'rtp', packet.reason);
     tally(this.rtpCount, ev.frameNo);
-    this.handlers.rtp?.({ meta: meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy });
+    handler({ meta: meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy });
   }
 
   private tcp(ev: PayloadEvent): void {
