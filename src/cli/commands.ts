@@ -2,7 +2,8 @@
 import type { RegisterCommand } from './command.js';
 import { registerInfo } from './info.js';
 import { registerSqnCommand } from './sqn.js';
-import { registerStreams } from './streams.js';
-import { registerExtractAmr } from './extract-amr.js';
+import { registerAuditSdp } from './audit-sdp.js';
+import { registerDecode } from './decode.js';
+import { registerSqnCheck } from './sqn-check.js';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerInfo, registerSqnCommand, registerStreams, registerExtractAmr];
+export const COMMANDS: readonly RegisterCommand[] = [registerInfo, registerAuditSdp, registerSqnCheck, registerSqnCommand, registerDecode];
