@@ -17,12 +17,24 @@ export function setCliIo(io: CliIo | undefined): void {
   current = io ?? processIo;
 }
 
+/**
+ * Control characters from packet data (a Call-ID with ESC sequences, a BEL in an interface
+ * name) must never reach a terminal: everything but TAB and LF becomes a \uXXXX escape, which
+ * also keeps JSON valid (JSON.stringify already escapes C0 inside strings; DEL and C1 pass raw).
+ */
+export function neutraliseControls(text: string): string {
+  return CONTROL.test(text) ? text.replace(CONTROL_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+}
+
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+
 /** Report data: stdout, or the caller's sink. */
 export function writeOut(text: string): void {
-  current.stdout(text);
+  current.stdout(neutraliseControls(text));
 }
 
 /** Warnings, errors and progress: stderr, or the caller's sink. */
 export function writeErr(text: string): void {
-  current.stderr(text);
+  current.stderr(neutraliseControls(text));
 }

@@ -9,9 +9,18 @@ import { CaptureError } from '../capture/source.js';
 import { COMMANDS } from './commands.js';
 import { setCliIo, writeErr, writeOut, type CliIo } from './io.js';
 
+let version: string | undefined;
+
+/** The version in package.json, read once. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  if (version === undefined) {
+    try {
+      version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
 }
 
 /** Runs imscap with the given arguments; resolves to the process exit code. */

@@ -1,6 +1,7 @@
 // `imscap sqn`: the SQN calculator. Opens AUTN (SQN, MAC-A, RES/CK/IK) and/or AUTS (SQN_MS,
 // MAC-S) with K and OP/OPc and compares them, or builds them for a chosen SQN (--generate).
 // Exit 1 when a MAC does not verify.
+import { writeOut } from './io.js';
 import { randomBytes } from 'node:crypto';
 import { isDecodeError } from '../decode-error.js';
 import { calculateSqn, generateVector } from '../analysis/sqn/calculator.js';
@@ -80,7 +81,7 @@ export function runSqn(opts: SqnOptions): number {
       ...(opts.sqn !== undefined ? { sqn: parseSqnOption('--sqn', opts.sqn) } : {}),
       ...(opts.sqnMs !== undefined ? { sqnMs: parseSqnOption('--sqn-ms', opts.sqnMs) } : {}),
     });
-    process.stdout.write(format === 'json' ? renderGeneratedJson(generated, shown) : renderGeneratedText(generated, shown));
+    writeOut(format === 'json' ? renderGeneratedJson(generated, shown) : renderGeneratedText(generated, shown));
     return EXIT_CLEAN;
   }
 
@@ -97,7 +98,7 @@ export function runSqn(opts: SqnOptions): number {
     indBits,
   });
   if (isDecodeError(calculation)) throw new UsageError(calculation.reason);
-  process.stdout.write(format === 'json' ? renderCalculationJson(calculation, shown) : renderCalculationText(calculation, shown));
+  writeOut(format === 'json' ? renderCalculationJson(calculation, shown) : renderCalculationText(calculation, shown));
   const macFailed = calculation.challenge?.resolved.macAValid === false || calculation.resync?.resolved.macSValid === false;
   return macFailed ? EXIT_FINDINGS : EXIT_CLEAN;
 }
