@@ -3,6 +3,9 @@
 // Call-ID + tags, forked early dialogs kept apart), with the offer/answer negotiations of each
 // dialog. Retransmissions and copies of a message seen at another hop are flagged and counted
 // once. negotiatedCodec() names the codec a dialog settled on.
+// Memory: by default every call is kept for calls(); with retainFinishedCalls: false a call is
+// handed to callDone() and forgotten once its dialogs ended and it stayed quiet for 32 s of
+// capture time, or when more calls are open than maxOpenCalls (least recently active first).
 import { isDecodeError } from '../decode-error.js';
 import { hostPort } from '../net/events.js';
 import { bodyParts } from '../protocols/sip/body.js';
@@ -11,6 +14,7 @@ import type { CSeq } from '../protocols/sip/cseq.js';
 import type { SipMessage } from '../protocols/sip/message.js';
 import type { RAck } from '../protocols/sip/reliable-provisional.js';
 import type { SdpMedia, SdpPayloadFormat, SdpSession } from '../protocols/sdp/types.js';
+import type { SipEvent as PassSipEvent } from '../pipeline/events.js';
 import { OfferAnswer, type NegotiationRecord, type OaMessage, type SdpRole } from './dialogs/offer-answer.js';
 import type {
   DialogAnomaly,
@@ -38,17 +42,83 @@ export interface SdpSeen {
   readonly copy?: { readonly frameNo: number; readonly src: string; readonly dst: string; readonly sdp: SdpSession };
 }
 
+/** One message as the tracker placed it, for consumers that follow every message (ladders). */
+export interface PlacedMessage {
+  readonly call: SipCall;
+  readonly event: SipEvent;
+  /** Dialogs the message went to: none for requests outside dialogs (REGISTER, OPTIONS...). */
+  readonly dialogs: readonly SipDialog[];
+  readonly repeat?: RepeatKind;
+  /** Frame of the first sighting of the message this one repeats. */
+  readonly repeatOf?: number;
+  /** The message carries an application/sdp body (parseable or not). */
+  readonly hasSdp: boolean;
+  /** The SDP body, when the message carries one that parses. */
+  readonly sdp?: SdpSession;
+  /** What the SDP did in offer/answer; a repeat takes the role of its first sighting. */
+  readonly sdpRole?: SdpRole;
+}
+
+/** Why a call left the tracker: ended and quiet, pushed out by newer calls, or end of input. */
+export type CallDoneReason = 'quiet' | 'capacity' | 'end-of-input';
+
 export interface DialogListener {
   /** Every SDP body in a dialog, as soon as it is seen. */
   sdp?(event: SdpSeen): void;
-  /** A negotiation left "pending" (complete, rejected, no-answer), or is still pending at finish(). */
+  /** A negotiation left "pending" (complete, rejected, no-answer), or is still pending when its call is done. */
   negotiation?(dialog: SipDialog, negotiation: Negotiation): void;
+  /** Every message placed in a call, after the tracker applied it. */
+  message?(event: PlacedMessage): void;
+  /** A message that could not be placed (no Call-ID, no valid CSeq). */
+  unplaced?(event: SipEvent, reason: string): void;
+  /**
+   * Once per call, with its dialogs final: when it is let go (retainFinishedCalls: false), or at
+   * finish() for the calls still held.
+   */
+  callDone?(call: SipCall, reason: CallDoneReason): void;
+}
+
+export interface DialogTrackerOptions {
+  /**
+   * Keep every call for calls() and dialogs() (default true). False bounds memory: a call whose
+   * dialogs all ended is handed to callDone() and forgotten after QUIET_SECONDS without a
+   * message, and the least recently active call goes when more than maxOpenCalls are open.
+   */
+  readonly retainFinishedCalls?: boolean;
+  /** Open calls held at most when not retaining (default DEFAULT_MAX_OPEN_CALLS). */
+  readonly maxOpenCalls?: number;
 }
 
 /** A message the tracker could not place (no Call-ID or no valid CSeq). */
 export interface UnplacedMessage {
   readonly frameNo: number;
   readonly reason: string;
+}
+
+/**
+ * Capture seconds a finished call stays before it is let go: RFC 3261 §17.1.1.2 Timer D and
+ * §17.2.2 Timer J (64·T1 = 32 s over UDP), the longest a retransmission of it can still arrive.
+ */
+export const QUIET_SECONDS = 32;
+export const DEFAULT_MAX_OPEN_CALLS = 50_000;
+/** Unplaced messages listed by unplaced() when not retaining; unplacedCount() counts them all. */
+const MAX_UNPLACED_KEPT = 1000;
+
+/** A tracker SipEvent from the pass's (same message, its meta flattened, its SDP parsed once). */
+export function trackerEvent(e: PassSipEvent): SipEvent {
+  const m = e.meta;
+  return {
+    message: e.message,
+    frameNo: m.frameNo,
+    ...(m.firstFrameNo !== m.frameNo ? { firstFrameNo: m.firstFrameNo } : {}),
+    ts: m.ts,
+    src: m.src,
+    dst: m.dst,
+    srcPort: m.srcPort,
+    dstPort: m.dstPort,
+    transport: m.transport,
+    ...(e.sdp !== undefined ? { sdp: e.sdp } : {}),
+  };
 }
 
 const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
@@ -100,6 +170,9 @@ interface TransactionRecord {
 
 interface CallRecord {
   callId: string;
+  firstMethod: string;
+  from: string;
+  to: string;
   firstFrameNo: number;
   lastFrameNo: number;
   startTs: number;
@@ -141,28 +214,35 @@ interface Facts {
 }
 
 export class DialogTracker {
+  /** Open calls by Call-ID, least recently active first. */
   private readonly callStates = new Map<string, CallState>();
-  private readonly order: CallRecord[] = [];
+  /** Open calls in the order of their first message. */
+  private readonly order = new Set<CallRecord>();
+  /** When not retaining: calls whose dialogs all ended, least recently active first. */
+  private readonly ended = new Set<CallState>();
   private readonly oaByDialog = new Map<DialogRecord, OfferAnswer>();
   private readonly setByDialog = new Map<DialogRecord, DialogSet>();
   private readonly unplacedMessages: UnplacedMessage[] = [];
+  private readonly retain: boolean;
+  private readonly maxOpenCalls: number;
+  private unplacedTotal = 0;
+  private latestTs = -Infinity;
+  private peak = 0;
   private finished = false;
 
-  constructor(private readonly listener: DialogListener = {}) {}
+  constructor(private readonly listener: DialogListener = {}, options: DialogTrackerOptions = {}) {
+    this.retain = options.retainFinishedCalls ?? true;
+    this.maxOpenCalls = Math.max(1, options.maxOpenCalls ?? DEFAULT_MAX_OPEN_CALLS);
+  }
 
   push(e: SipEvent): void {
     const msg = e.message;
     const callId = msg.callId;
     const cseq = msg.cseq;
-    if (callId === undefined || callId.length === 0) {
-      this.unplacedMessages.push({ frameNo: e.frameNo, reason: 'no Call-ID' });
-      return;
-    }
-    if (cseq === undefined || isDecodeError(cseq)) {
-      this.unplacedMessages.push({ frameNo: e.frameNo, reason: cseq === undefined ? 'no CSeq' : `invalid CSeq: ${cseq.reason}` });
-      return;
-    }
-    const call = this.callState(callId, e);
+    if (callId === undefined || callId.length === 0) return this.unplace(e, 'no Call-ID');
+    if (cseq === undefined || isDecodeError(cseq)) return this.unplace(e, cseq === undefined ? 'no CSeq' : `invalid CSeq: ${cseq.reason}`);
+    if (!this.retain) this.letGoQuietCalls(e.ts);
+    const call = this.callState(callId, e, cseq.method);
     const facts = this.facts(e, msg, cseq);
     const { repeat, repeatOf } = this.classify(call, facts);
     const rec = call.record;
@@ -175,53 +255,152 @@ export class DialogTracker {
     else if (repeat === 'copy') rec.copies++;
     else rec.messageCount++;
 
-    for (const dialog of this.route(call, facts, repeat === undefined)) {
+    const dialogs = this.route(call, facts, repeat === undefined);
+    let sdpRole: SdpRole | undefined;
+    for (const dialog of dialogs) {
       const side = sideOf(dialog, facts);
       const dm = dialogMessage(facts, side, repeat, repeatOf);
       appendMessage(dialog, dm);
       if (repeat === undefined) {
         this.advanceState(dialog, facts);
-        this.offerAnswer(call, dialog, facts, dm, side);
+        sdpRole ??= this.offerAnswer(call, dialog, facts, dm, side);
       } else if (repeat === 'copy' && repeatOf !== undefined && facts.sdp !== undefined) {
         this.attachCopy(call, repeatOf, facts);
       }
     }
+    if (repeatOf !== undefined && facts.sdp !== undefined) sdpRole = call.exchanges.get(repeatOf)?.role;
+    if (this.listener.message !== undefined) {
+      this.listener.message({
+        call: rec,
+        event: e,
+        dialogs,
+        hasSdp: facts.hasSdpBody,
+        ...(repeat !== undefined ? { repeat } : {}),
+        ...(repeatOf !== undefined ? { repeatOf } : {}),
+        ...(facts.sdp !== undefined ? { sdp: facts.sdp } : {}),
+        ...(sdpRole !== undefined ? { sdpRole } : {}),
+      });
+    }
+    if (!this.retain) this.noteActivity(call);
   }
 
-  /** End of input: closes forks that lost to another 2xx, and reports negotiations still pending. */
+  /**
+   * End of input: closes forks that lost to another 2xx, reports negotiations still pending, and
+   * hands every call still held to callDone() in the order of its first message.
+   */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    for (const call of this.order) {
-      for (const d of call.dialogs) {
-        const set = this.setByDialog.get(d);
-        // RFC 3261 §13.2.2.4: early dialogs of other branches end once one 2xx confirmed a dialog.
-        if (d.state === 'early' && set?.finalStatus !== undefined && set.finalStatus < 300) d.state = 'terminated';
-        const oa = this.oaByDialog.get(d);
-        oa?.finish();
-        for (const n of d.negotiations) if (n.status === 'pending') this.listener.negotiation?.(d, n);
-      }
+    for (const call of this.order) this.closeCall(call);
+    if (this.listener.callDone !== undefined) for (const call of this.order) this.listener.callDone(call, 'end-of-input');
+    if (!this.retain) {
+      this.callStates.clear();
+      this.order.clear();
+      this.ended.clear();
+      this.oaByDialog.clear();
+      this.setByDialog.clear();
     }
   }
 
-  /** Calls in the order their first message was seen. */
+  /** Calls in the order their first message was seen (when not retaining: those still open). */
   calls(): readonly SipCall[] {
-    return this.order;
+    return [...this.order];
   }
 
   dialogs(): readonly SipDialog[] {
-    return this.order.flatMap((c) => c.dialogs);
+    return [...this.order].flatMap((c) => c.dialogs);
   }
 
   unplaced(): readonly UnplacedMessage[] {
     return this.unplacedMessages;
   }
 
-  private callState(callId: string, e: SipEvent): CallState {
+  /** Messages that could not be placed, including those unplaced() no longer lists. */
+  unplacedCount(): number {
+    return this.unplacedTotal;
+  }
+
+  /** Calls held now. */
+  openCallCount(): number {
+    return this.callStates.size;
+  }
+
+  /** The most calls held at once. */
+  peakOpenCalls(): number {
+    return this.peak;
+  }
+
+  private unplace(e: SipEvent, reason: string): void {
+    this.unplacedTotal++;
+    if (this.retain || this.unplacedMessages.length < MAX_UNPLACED_KEPT) this.unplacedMessages.push({ frameNo: e.frameNo, reason });
+    this.listener.unplaced?.(e, reason);
+  }
+
+  /** The call got a message: it becomes the most recently active, and is "ended" or not anew. */
+  private noteActivity(call: CallState): void {
+    this.callStates.delete(call.record.callId);
+    this.callStates.set(call.record.callId, call);
+    this.ended.delete(call);
+    if (this.allDialogsEnded(call.record)) this.ended.add(call);
+  }
+
+  /** Lets go of ended calls quiet for QUIET_SECONDS; `ended` is in activity order, so this stops at the first recent one. */
+  private letGoQuietCalls(ts: number): void {
+    if (ts > this.latestTs) this.latestTs = ts;
+    for (const call of this.ended) {
+      if (this.latestTs - call.record.endTs < QUIET_SECONDS) break;
+      this.letGo(call, 'quiet');
+    }
+  }
+
+  private letGo(call: CallState, reason: CallDoneReason): void {
+    const rec = call.record;
+    this.closeCall(rec);
+    this.callStates.delete(rec.callId);
+    this.order.delete(rec);
+    this.ended.delete(call);
+    for (const d of rec.dialogs) {
+      this.oaByDialog.delete(d);
+      this.setByDialog.delete(d);
+    }
+    this.listener.callDone?.(rec, reason);
+  }
+
+  /** RFC 3261 §15, §13.2.2.3, §13.2.2.4: every dialog terminated, failed, cancelled, or a losing fork. */
+  private allDialogsEnded(rec: CallRecord): boolean {
+    for (const d of rec.dialogs) {
+      if (d.state === 'terminated' || d.state === 'failed' || d.state === 'cancelled') continue;
+      if ((d.state === 'early' || d.state === 'trying') && this.setByDialog.get(d)?.finalStatus !== undefined) continue;
+      return false;
+    }
+    return true;
+  }
+
+  /** Closes forks that lost to another 2xx and reports negotiations still pending. */
+  private closeCall(call: CallRecord): void {
+    for (const d of call.dialogs) {
+      const set = this.setByDialog.get(d);
+      // RFC 3261 §13.2.2.4: early dialogs of other branches end once one 2xx confirmed a dialog.
+      if (d.state === 'early' && set?.finalStatus !== undefined && set.finalStatus < 300) d.state = 'terminated';
+      const oa = this.oaByDialog.get(d);
+      oa?.finish();
+      for (const n of d.negotiations) if (n.status === 'pending') this.listener.negotiation?.(d, n);
+    }
+  }
+
+  private callState(callId: string, e: SipEvent, cseqMethod: string): CallState {
     let state = this.callStates.get(callId);
     if (state === undefined) {
+      if (!this.retain && this.callStates.size >= this.maxOpenCalls) {
+        const leastRecent = this.callStates.values().next().value;
+        if (leastRecent !== undefined) this.letGo(leastRecent, 'capacity');
+      }
+      const msg = e.message;
       const record: CallRecord = {
         callId,
+        firstMethod: msg.method ?? cseqMethod,
+        from: msg.header('From') ?? '',
+        to: msg.header('To') ?? '',
         firstFrameNo: e.frameNo,
         lastFrameNo: e.frameNo,
         startTs: e.ts,
@@ -234,7 +413,8 @@ export class DialogTracker {
       };
       state = { record, transactions: new Map(), seenInTransaction: new Map(), seen: new Map(), sets: new Map(), byTags: new Map(), exchanges: new Map() };
       this.callStates.set(callId, state);
-      this.order.push(record);
+      this.order.add(record);
+      if (this.callStates.size > this.peak) this.peak = this.callStates.size;
     }
     return state;
   }
@@ -243,9 +423,13 @@ export class DialogTracker {
     const isReq = msg.isRequest;
     const rseq = isReq ? undefined : msg.rseq;
     const rack = isReq ? msg.rack : undefined;
-    const sdpPart = bodyParts(msg).find((p) => p.mediaType === 'application/sdp');
-    const hasSdpBody = sdpPart !== undefined;
-    const sdp = sdpPart === undefined ? undefined : parseSdp(utf8.decode(sdpPart.bytes));
+    let hasSdpBody = e.sdp !== undefined;
+    let sdp = e.sdp;
+    if (sdp === undefined) {
+      const sdpPart = bodyParts(msg).find((p) => p.mediaType === 'application/sdp');
+      hasSdpBody = sdpPart !== undefined;
+      sdp = sdpPart === undefined ? undefined : parseSdp(utf8.decode(sdpPart.bytes));
+    }
     return {
       e,
       msg,
@@ -313,6 +497,15 @@ export class DialogTracker {
   private route(call: CallState, f: Facts, original: boolean): DialogRecord[] {
     const fromTag = f.fromTag ?? '';
     if (f.msg.isRequest) {
+      // RFC 3261 §10: a registration never belongs to a dialog, whatever tags its To carries.
+      if (f.method === 'REGISTER') return [];
+      if (f.method === 'CANCEL') {
+        // RFC 3261 §9.1: a CANCEL names the INVITE it cancels by From tag and CSeq number (a To tag some UAs add does not change that).
+        const set = call.sets.get(`${fromTag}|${f.cseq.seq}|INVITE`);
+        if (set === undefined) return [];
+        if (original) set.cancelled = true;
+        return set.dialogs.filter((d) => d.state === 'trying' || d.state === 'early');
+      }
       if (f.toTag !== undefined) {
         const d = this.byTags(call, fromTag, f.toTag);
         if (d !== undefined) return [d];
@@ -330,11 +523,9 @@ export class DialogTracker {
         const set = call.sets.get(key) ?? this.createSet(call, key, f);
         return set.dialogs;
       }
-      if (f.method === 'CANCEL' || f.method === 'ACK') {
+      if (f.method === 'ACK') {
         const set = call.sets.get(`${fromTag}|${f.cseq.seq}|INVITE`);
-        if (set === undefined) return [];
-        if (f.method === 'CANCEL' && original) set.cancelled = true;
-        return set.dialogs.filter((d) => d.state === 'trying' || d.state === 'early' || f.method === 'ACK');
+        return set === undefined ? [] : set.dialogs;
       }
       return [];
     }
@@ -487,7 +678,7 @@ export class DialogTracker {
     if ((status === 481 || status === 408) && f.cseq.method !== 'CANCEL') d.state = 'terminated';
   }
 
-  private offerAnswer(call: CallState, d: DialogRecord, f: Facts, dm: DialogMessage, side: DialogSide): void {
+  private offerAnswer(call: CallState, d: DialogRecord, f: Facts, dm: DialogMessage, side: DialogSide): SdpRole | undefined {
     if (f.hasSdpBody && f.sdp === undefined) {
       d.anomalies.push({ code: 'sdp-unparseable', frameNo: f.e.frameNo, detail: f.sdpError ?? 'SDP body could not be parsed' });
     }
@@ -499,6 +690,7 @@ export class DialogTracker {
       if (!call.exchanges.has(f.e.frameNo)) call.exchanges.set(f.e.frameNo, { exchange: oa.exchange, role, dialog: d });
       if (role !== undefined) this.listener.sdp?.({ call: call.record, dialog: d, exchange: oa.exchange, role });
     }
+    return role;
   }
 
   private exchangeOf(f: Facts, side: DialogSide): SdpExchange | undefined {

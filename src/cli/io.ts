@@ -12,9 +12,18 @@ const processIo: CliIo = {
 };
 
 let current: CliIo = processIo;
+let pipeHandled = false;
 
 export function setCliIo(io: CliIo | undefined): void {
   current = io ?? processIo;
+  if (io === undefined && !pipeHandled) {
+    pipeHandled = true;
+    // `imscap decode x.pcap | head`: the reader went away; that is not an error of ours.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // their offer/answer negotiations. Every record carries frame numbers back to the capture.
 import type { SipMessage } from '../../protocols/sip/message.js';
 import type { SdpSession } from '../../protocols/sdp/types.js';
+import type { DecodeError } from '../../decode-error.js';
 
 /** One decoded SIP message with where and when it was seen. */
 export interface SipEvent {
@@ -17,6 +18,8 @@ export interface SipEvent {
   readonly dstPort: number;
   /** "udp", "tcp", "sctp", "tls", "websocket"... */
   readonly transport: string;
+  /** The SDP body when the caller already parsed it (else the tracker parses the body itself). */
+  readonly sdp?: SdpSession | DecodeError;
 }
 
 /** Which end of the dialog sent a message: the sender of the dialog-creating request is the caller. */
@@ -172,6 +175,11 @@ export interface SipTransaction {
 
 export interface SipCall {
   readonly callId: string;
+  /** Method of the first message seen (a request's, or the CSeq method of a response). */
+  readonly firstMethod: string;
+  /** From / To values of the first message seen. */
+  readonly from: string;
+  readonly to: string;
   readonly firstFrameNo: number;
   readonly lastFrameNo: number;
   readonly startTs: number;
