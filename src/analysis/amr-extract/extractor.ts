@@ -1,0 +1,285 @@
+// AmrExtractor: every AMR / AMR-WB stream of a capture to its own file. Fed by the pass
+// handlers through an RtpStreamTable (which knows each packet's payload format), it decodes
+// each payload (RFC 4867 §4), lays the frames on the stream's 20 ms timeline (duplicates
+// dropped, reordering undone, gaps stored as NO_DATA) and streams them to a storage-format or
+// 3GP writer whose bytes go to a sink the caller provides. A codec change on a stream (a
+// re-INVITE from AMR to AMR-WB) starts a new file; a change of payload mode does not, since the
+// storage format does not depend on it. The files of a call are completed shortly after its BYE.
+import { isDecodeError } from '../../decode-error.js';
+import type { PassHandlers, SipEvent } from '../../pipeline/events.js';
+import { decodeAmrPayload } from '../../protocols/amr/decode.js';
+import type { AmrPayload } from '../../protocols/amr/types.js';
+import { AmrStorageWriter } from '../../media/amr-storage.js';
+import { ThreeGpAmrWriter } from '../../media/threegp.js';
+import { uniqueName } from '../../output/safe-name.js';
+import { AmrTimeline } from '../amr-timeline.js';
+import { RtpStreamTable, type AmrCodecOption, type RtpStreamInfo, type StreamFormat, type StreamPacket } from '../rtp-streams.js';
+import { streamFileName } from './naming.js';
+import { outputReport, streamVerdict } from './summary.js';
+import type { AmrContainer, AmrExtractReport, AmrOutputReport, AmrStreamResult, ExtractSink, ExtractSinkFactory, SkippedPackets } from './types.js';
+
+export interface AmrExtractOptions {
+  readonly sinks: ExtractSinkFactory;
+  readonly container?: AmrContainer;
+  /** Codec of streams no SDP describes (--codec), and their payload mode (--octet-align). */
+  readonly codec?: AmrCodecOption;
+  readonly octetAlign?: boolean;
+  /** Extract only streams of these calls (--call). */
+  readonly callIds?: readonly string[];
+  /** Extract only streams with these SSRCs (--ssrc). */
+  readonly ssrcs?: readonly number[];
+  /** Capture seconds after a BYE or CANCEL before the call's files are completed (default 5). */
+  readonly closeAfterByeSeconds?: number;
+  /** Called once when an output cannot be opened (it exists, the directory is not writable): stop the pass. */
+  readonly onFatal?: (error: Error) => void;
+}
+
+interface Segment {
+  readonly wideband: boolean;
+  readonly file: string;
+  readonly sink: ExtractSink;
+  readonly writer: AmrStorageWriter | ThreeGpAmrWriter;
+  readonly timeline: AmrTimeline;
+  readonly payloadFormats: string[];
+  packets: number;
+  readonly firstFrameNo: number;
+  lastFrameNo: number;
+  lastFormat: StreamFormat | undefined;
+}
+
+interface StreamExtraction {
+  readonly stream: RtpStreamInfo;
+  readonly selected: boolean;
+  open: Segment | undefined;
+  readonly outputs: AmrOutputReport[];
+  readonly skipped: Map<string, { packets: number; firstFrameNo: number }>;
+}
+
+const DEFAULT_CLOSE_AFTER_BYE = 5;
+
+export class AmrExtractor {
+  readonly table: RtpStreamTable;
+  private readonly container: AmrContainer;
+  private readonly sinks: ExtractSinkFactory;
+  private readonly callIds: ReadonlySet<string> | undefined;
+  private readonly ssrcs: ReadonlySet<number> | undefined;
+  private readonly closeAfterBye: number;
+  private readonly onFatal: ((error: Error) => void) | undefined;
+  /** By stream id (ids are dense, from 1). */
+  private readonly byId: (StreamExtraction | undefined)[] = [];
+  private readonly timelinePacket: { timestamp: number; sequence: number; frameNo: number; frames: AmrPayload['frames'] } = { timestamp: 0, sequence: 0, frameNo: 0, frames: [] };
+  private readonly order: StreamExtraction[] = [];
+  private readonly byCall = new Map<string, StreamExtraction[]>();
+  private readonly closing: { readonly callId: string; readonly at: number }[] = [];
+  private readonly usedNames = new Set<string>();
+  private readonly files: string[] = [];
+  private readonly openSegments = new Set<Segment>();
+  // Reasons worded once: per format object (dropped with its SDP binding), per bare payload type.
+  private readonly formatReasons = new WeakMap<StreamFormat, string>();
+  private readonly ptReasons = new Map<number, string>();
+  private failed: Error | undefined;
+
+  constructor(options: AmrExtractOptions) {
+    this.sinks = options.sinks;
+    this.container = options.container ?? 'amr';
+    this.callIds = options.callIds !== undefined && options.callIds.length > 0 ? new Set(options.callIds) : undefined;
+    this.ssrcs = options.ssrcs !== undefined && options.ssrcs.length > 0 ? new Set(options.ssrcs.map((s) => s >>> 0)) : undefined;
+    this.closeAfterBye = options.closeAfterByeSeconds ?? DEFAULT_CLOSE_AFTER_BYE;
+    this.onFatal = options.onFatal;
+    this.table = new RtpStreamTable({
+      ...(options.codec !== undefined ? { codec: options.codec } : {}),
+      ...(options.octetAlign !== undefined ? { octetAlign: options.octetAlign } : {}),
+      listener: { packet: (stream, packet) => this.packet(stream, packet) },
+    });
+  }
+
+  /** The error that stopped extraction (an output that could not be opened), if any. */
+  get failure(): Error | undefined {
+    return this.failed;
+  }
+
+  /** The handlers a pass needs (run it with `rtpHeuristic: true` to find streams no SDP set up). */
+  handlers(): PassHandlers {
+    return { sip: (e) => this.sip(e), rtp: (e) => this.table.rtp(e) };
+  }
+
+  sip(event: SipEvent): void {
+    this.table.sip(event);
+    const method = event.message.method;
+    const callId = event.message.callId;
+    // RFC 3261 §15: BYE ends the call (CANCEL an early one); media stops at about the same time.
+    if ((method === 'BYE' || method === 'CANCEL') && callId !== undefined && this.byCall.has(callId)) {
+      this.closing.push({ callId, at: event.meta.ts + this.closeAfterBye });
+    }
+  }
+
+  /** End of the capture: completes and commits every file, returns the summary. */
+  finish(): AmrExtractReport {
+    const table = this.table.finish();
+    if (this.failed === undefined) for (const x of this.order) this.close(x);
+    const reports = new Map(table.streams.map((s) => [s.id, s]));
+    const streams: AmrStreamResult[] = [];
+    let notSelected = 0;
+    for (const x of this.order) {
+      if (!x.selected) {
+        notSelected++;
+        continue;
+      }
+      const stream = reports.get(x.stream.id);
+      if (stream === undefined) continue;
+      const skipped: SkippedPackets[] = [...x.skipped].map(([reason, s]) => ({ reason, packets: s.packets, firstFrameNo: s.firstFrameNo }));
+      const { verdict, verdictText } = streamVerdict(x.outputs, skipped);
+      streams.push({ stream, outputs: x.outputs, skipped, verdict, verdictText });
+    }
+    return {
+      container: this.container,
+      streams,
+      notSelected,
+      files: this.files.slice(),
+      droppedStreams: table.droppedStreams,
+      droppedPackets: table.droppedPackets,
+      rejectedCandidates: table.rejectedCandidates,
+      rejectedPackets: table.rejectedPackets,
+    };
+  }
+
+  /** Drop every file not yet committed (after a failure or an interrupted pass). */
+  abort(): void {
+    for (const segment of this.openSegments) segment.sink.abort();
+    this.openSegments.clear();
+  }
+
+  private packet(stream: RtpStreamInfo, packet: StreamPacket): void {
+    if (this.failed !== undefined) return;
+    if (this.closing.length > 0) this.closeEnded(packet.ts);
+    const x = this.byId[stream.id] ?? this.track(stream);
+    if (!x.selected) return;
+    const format = packet.format;
+    const amr = format?.amr;
+    if (format === undefined || amr === undefined) return this.skip(x, this.skipReason(format, packet.payloadType), packet.frameNo);
+    const payload = decodeAmrPayload(packet.payload, amr);
+    if (isDecodeError(payload)) return this.skip(x, payload.reason, packet.frameNo);
+    let segment = x.open;
+    if (segment !== undefined && segment.wideband !== amr.wideband) {
+      this.close(x);
+      segment = undefined;
+    }
+    if (segment === undefined) {
+      segment = this.openSegment(x, amr.wideband, packet.frameNo);
+      if (segment === undefined) return;
+    }
+    if (segment.lastFormat !== format) {
+      segment.lastFormat = format;
+      const described = describeFormat(format);
+      if (!segment.payloadFormats.includes(described)) segment.payloadFormats.push(described);
+    }
+    segment.packets++;
+    segment.lastFrameNo = packet.frameNo;
+    // The timeline copies what it keeps: one record serves every packet.
+    const tp = this.timelinePacket;
+    tp.timestamp = packet.timestamp;
+    tp.sequence = packet.sequence;
+    tp.frameNo = packet.frameNo;
+    tp.frames = payload.frames;
+    segment.timeline.push(tp);
+  }
+
+  private track(stream: RtpStreamInfo): StreamExtraction {
+    const selected = (this.callIds === undefined || (stream.callId !== undefined && this.callIds.has(stream.callId))) && (this.ssrcs === undefined || this.ssrcs.has(stream.ssrc));
+    const x: StreamExtraction = { stream, selected, open: undefined, outputs: [], skipped: new Map() };
+    this.byId[stream.id] = x;
+    this.order.push(x);
+    if (stream.callId !== undefined) {
+      const list = this.byCall.get(stream.callId);
+      if (list === undefined) this.byCall.set(stream.callId, [x]);
+      else list.push(x);
+    }
+    return x;
+  }
+
+  private openSegment(x: StreamExtraction, wideband: boolean, frameNo: number): Segment | undefined {
+    const file = uniqueName(streamFileName(x.stream, wideband, this.container), this.usedNames);
+    let sink: ExtractSink;
+    try {
+      sink = this.sinks(file);
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      return undefined;
+    }
+    const writer = this.container === '3gp' ? new ThreeGpAmrWriter(sink, wideband) : new AmrStorageWriter(sink, wideband);
+    const timeline = new AmrTimeline({ wideband, sink: (frame) => writer.writeFrame(frame) });
+    const segment: Segment = { wideband, file, sink, writer, timeline, payloadFormats: [], packets: 0, firstFrameNo: frameNo, lastFrameNo: frameNo, lastFormat: undefined };
+    x.open = segment;
+    this.openSegments.add(segment);
+    return segment;
+  }
+
+  /** Completes the stream's open file: the timeline's held frames, the writer's tail, the commit. */
+  private close(x: StreamExtraction): void {
+    const segment = x.open;
+    if (segment === undefined) return;
+    x.open = undefined;
+    segment.timeline.finish();
+    segment.writer.finish();
+    this.openSegments.delete(segment);
+    try {
+      segment.sink.commit();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.files.push(segment.file);
+    x.outputs.push(outputReport(segment.file, segment.wideband, this.container, segment.payloadFormats, segment.packets, segment.firstFrameNo, segment.lastFrameNo, segment.timeline.stats()));
+  }
+
+  private closeEnded(now: number): void {
+    while (this.closing.length > 0 && (this.closing[0] as { at: number }).at <= now) {
+      const { callId } = this.closing.shift() as { callId: string };
+      for (const x of this.byCall.get(callId) ?? []) this.close(x);
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failed !== undefined) return;
+    this.failed = error;
+    this.abort();
+    this.onFatal?.(error);
+  }
+
+  private skip(x: StreamExtraction, reason: string, frameNo: number): void {
+    const s = x.skipped.get(reason);
+    if (s === undefined) x.skipped.set(reason, { packets: 1, firstFrameNo: frameNo });
+    else s.packets++;
+  }
+
+  /** Why packets of a payload type are not extracted, worded once per format. */
+  private skipReason(format: StreamFormat | undefined, pt: number): string {
+    let reason = format !== undefined ? this.formatReasons.get(format) : this.ptReasons.get(pt);
+    if (reason === undefined) {
+      if (format?.encodingKey === 'telephone-event') reason = 'telephone-event (RFC 4733)';
+      else if (format?.encodingKey === 'cn' || (format === undefined && pt === 13)) reason = 'comfort noise (RFC 3389)';
+      else if (format?.encodingName !== undefined) reason = `${format.encodingName} is not AMR`;
+      else reason = `PT ${pt} unidentified${format?.note !== undefined ? ` (${format.note})` : ' (no SDP names it)'}; give --codec if it is AMR`;
+      if (format !== undefined) this.formatReasons.set(format, reason);
+      else this.ptReasons.set(pt, reason);
+    }
+    return reason;
+  }
+}
+
+function describeFormat(f: StreamFormat): string {
+  const amr = f.amr;
+  const mode = amr?.octetAligned ? 'octet-aligned' : 'bandwidth-efficient';
+  const fmtp = f.amrFmtp;
+  const extras = [
+    amr?.crc ? 'crc' : '',
+    amr?.robustSorting ? 'robust-sorting' : '',
+    amr?.interleaving ? 'interleaving' : '',
+    (amr?.channels ?? 1) > 1 ? `channel 1 of ${amr?.channels}` : '',
+    fmtp?.modeSet !== undefined ? `mode-set ${fmtp.modeSet.join(',')}` : '',
+    // RFC 4867 §3.7.1 / §8.1 max-red: packets may repeat earlier frames; the timeline drops the copies.
+    fmtp?.maxRed !== undefined && fmtp.maxRed > 0 ? `max-red ${fmtp.maxRed} ms` : '',
+  ].filter((e) => e !== '');
+  const source = f.source === 'sdp' ? `SDP frame ${f.sdpFrameNo}` : f.source === 'option' ? '--codec' : f.source === 'guess' ? (f.note ?? 'guessed') : 'static';
+  return `PT ${f.payloadType} ${mode}${extras.length > 0 ? `, ${extras.join(', ')}` : ''} (${source})`;
+}

@@ -1,0 +1,671 @@
+// The RTP streams of a capture, as Wireshark's RTP Streams lists them: one stream per flow
+// (5-tuple and tunnel path) and SSRC, so an SSRC change on a flow starts a new stream. Each
+// packet's payload format comes from the SDP that set up its address and port (following
+// re-INVITEs and UPDATEs, per packet), from the user's --codec, from the RFC 3551 static table,
+// or from a guess that says it guessed. Streams found by heuristic must first show two packets
+// in sequence (RFC 3550 A.1 probation) and are held until their format is known.
+import { isDecodeError } from '../decode-error.js';
+import { flowLabel, type Transport, type TunnelHop } from '../net/events.js';
+import type { RtpEvent, SipEvent } from '../pipeline/events.js';
+import type { MediaBinding } from '../pipeline/media-bindings.js';
+import { detectAmrFormat } from '../protocols/amr/detect.js';
+import type { AmrPayloadOptions } from '../protocols/amr/types.js';
+import { amrFmtpOf, type AmrFmtp } from '../protocols/sdp/amr-fmtp.js';
+import { staticPayloadType } from '../protocols/sdp/static-payload-types.js';
+import type { SdpPayloadFormat } from '../protocols/sdp/types.js';
+import { RtpStreamStats, type RtpStreamSummary } from './rtp-stream-stats.js';
+
+/** caller→callee ('a2b') or callee→caller ('b2a'), the caller being the INVITE's sender. */
+export type CallDirection = 'a2b' | 'b2a';
+export type StreamSetup = 'sdp' | 'heuristic';
+export type AmrCodecOption = 'amr' | 'amr-wb';
+
+/** What one payload type of a stream carries. */
+export interface StreamFormat {
+  readonly payloadType: number;
+  /** 'AMR-WB', 'telephone-event', 'PCMA'; undefined when nothing names the payload type. */
+  readonly encodingName: string | undefined;
+  /** Lower-case encoding name ('amr-wb'), for comparisons. */
+  readonly encodingKey: string | undefined;
+  readonly clockRate: number | undefined;
+  /** sdp: a=rtpmap of the SDP that set up the flow; static: RFC 3551 table; option: --codec; guess: payload inspection. */
+  readonly source: 'sdp' | 'static' | 'option' | 'guess';
+  /** Decoder options when the payload is AMR or AMR-WB (RFC 4867 §8.1 parameters). */
+  readonly amr?: AmrPayloadOptions;
+  /** The fmtp parameters as parsed, for SDP formats of AMR and AMR-WB. */
+  readonly amrFmtp?: AmrFmtp;
+  /** Frame of the SIP message whose SDP gave the format. */
+  readonly sdpFrameNo?: number;
+  /** For guesses: what decided. */
+  readonly note?: string;
+}
+
+/** One packet of an accepted stream, as handed to listeners (one object reused: read it during the call). */
+export interface StreamPacket {
+  readonly frameNo: number;
+  readonly ts: number;
+  readonly sequence: number;
+  readonly timestamp: number;
+  readonly payloadType: number;
+  readonly marker: boolean;
+  /** A view valid during the call only: copy what you keep. */
+  readonly payload: Uint8Array;
+  readonly format: StreamFormat | undefined;
+}
+
+/** The identity of a stream, stable from its first packet on (call and direction may be learnt later). */
+export interface RtpStreamInfo {
+  /** 1-based, in order of acceptance. */
+  readonly id: number;
+  readonly transport: Transport;
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+  readonly tunnel: readonly TunnelHop[];
+  readonly ssrc: number;
+  readonly callId: string | undefined;
+  readonly direction: CallDirection | undefined;
+  readonly setup: StreamSetup;
+  /** Frame of the SDP that first bound the stream. */
+  readonly sdpFrameNo: number | undefined;
+}
+
+export interface RtpStreamListener {
+  /** A packet of an accepted stream; packets held for identification arrive late, in their order. */
+  packet(stream: RtpStreamInfo, packet: StreamPacket): void;
+}
+
+export interface RtpStreamTableOptions {
+  /** Codec of streams no SDP describes (their main dynamic payload type). */
+  readonly codec?: AmrCodecOption;
+  /** With `codec`: octet-aligned mode; bandwidth-efficient otherwise (RFC 4867 §8.1 default). */
+  readonly octetAlign?: boolean;
+  /** Streams accepted at most; packets of further streams are counted and dropped (default 10000). */
+  readonly maxStreams?: number;
+  readonly listener?: RtpStreamListener;
+}
+
+export interface StreamPayloadTypeReport {
+  readonly payloadType: number;
+  readonly name: string;
+  readonly packets: number;
+}
+
+export interface RtpStreamReport {
+  readonly id: number;
+  readonly transport: Transport;
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+  /** "gtpu:1a2b/esp:…" outermost first; empty without tunnels. */
+  readonly tunnel: string;
+  /** flowLabel() of the stream. */
+  readonly flow: string;
+  readonly ssrc: number;
+  /** "0x89d09157". */
+  readonly ssrcHex: string;
+  readonly callId?: string;
+  readonly direction?: CallDirection;
+  readonly setup: StreamSetup;
+  readonly sdpFrameNo?: number;
+  /** Encoding of the main payload type (most packets, events and comfort noise aside). */
+  readonly codec: string;
+  /** Where the main payload type's format came from. */
+  readonly codecSource?: StreamFormat['source'];
+  readonly codecNote?: string;
+  readonly clockRate: number;
+  readonly payloadTypes: readonly StreamPayloadTypeReport[];
+  readonly stats: RtpStreamSummary;
+}
+
+export interface RtpStreamsReport {
+  readonly streams: readonly RtpStreamReport[];
+  /** Streams past maxStreams, and their packets: not analysed. */
+  readonly droppedStreams: number;
+  readonly droppedPackets: number;
+  /** Heuristic candidates never seen with two packets in sequence (RFC 3550 A.1), and their packets. */
+  readonly rejectedCandidates: number;
+  readonly rejectedPackets: number;
+}
+
+interface HeldPacket {
+  readonly frameNo: number;
+  readonly ts: number;
+  readonly sequence: number;
+  readonly timestamp: number;
+  readonly payloadType: number;
+  readonly marker: boolean;
+  readonly payload: Uint8Array;
+}
+
+interface PayloadTypeCount {
+  packets: number;
+  format: StreamFormat | undefined;
+}
+
+type EntryState = 'held' | 'accepted' | 'rejected' | 'dropped';
+
+interface StreamEntry {
+  state: EntryState;
+  info: MutableStreamInfo;
+  stats: RtpStreamStats | undefined;
+  held: HeldPacket[];
+  heldBytes: number;
+  sequential: boolean;
+  /** The format given to the main dynamic payload type at identification (heuristic streams). */
+  identified: StreamFormat | undefined;
+  readonly payloadTypes: Map<number, PayloadTypeCount>;
+  lastPt: number;
+  lastCount: PayloadTypeCount | undefined;
+  /** The format last resolved from an SDP, for the next packet of the same binding and type. */
+  lastBinding: MediaBinding | undefined;
+  lastFormat: StreamFormat | undefined;
+  readonly eventPts: Set<number>;
+  readonly cnPts: Set<number>;
+}
+
+interface MutableStreamInfo {
+  id: number;
+  readonly transport: Transport;
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+  readonly tunnel: readonly TunnelHop[];
+  readonly ssrc: number;
+  callId: string | undefined;
+  direction: CallDirection | undefined;
+  setup: StreamSetup;
+  sdpFrameNo: number | undefined;
+}
+
+const DEFAULT_MAX_STREAMS = 10000;
+/** Packets held to identify the format of a stream no SDP describes. */
+const IDENTIFY_PACKETS = 16;
+// Bytes of payload held across all heuristic candidates awaiting identification.
+const MAX_HELD_BYTES = 16 << 20;
+const MAX_DROPPED_KEYS = 65536;
+// Heuristic candidates held at once (the oldest is given up first) and rejected flows remembered.
+const MAX_HELD_CANDIDATES = 4096;
+const MAX_REJECTED_KEPT = 65536;
+const RTP_SEQ_MOD = 0x10000;
+/** RFC 3551 §6: payload type 13 is comfort noise (RFC 3389). */
+const PT_CN = 13;
+/** RFC 3551 §3: 96–127 are dynamic payload types. */
+const FIRST_DYNAMIC_PT = 96;
+
+export class RtpStreamTable {
+  private readonly bySsrc = new Map<number, StreamEntry[]>();
+  private readonly accepted: StreamEntry[] = [];
+  private readonly sides = new CallSides();
+  private readonly formatCache = new WeakMap<MediaBinding, Map<number, StreamFormat | undefined>>();
+  private readonly maxStreams: number;
+  private readonly optionFormatBase: Omit<StreamFormat, 'payloadType'> | undefined;
+  private readonly listener: RtpStreamListener | undefined;
+  private readonly header = { sequence: 0, timestamp: 0, payloadType: 0 };
+  private readonly arrival = { frameNo: 0, ts: 0 };
+  private readonly out: Mutable<StreamPacket> = { frameNo: 0, ts: 0, sequence: 0, timestamp: 0, payloadType: 0, marker: false, payload: new Uint8Array(0), format: undefined };
+  private readonly droppedKeys = new Set<string>();
+  private readonly optionFormats = new Map<number, StreamFormat>();
+  /** Candidates awaiting probation or identification, oldest first. */
+  private readonly heldEntries = new Set<StreamEntry>();
+  private rejectedKept = 0;
+  private heldBytes = 0;
+  private droppedStreams = 0;
+  private droppedPackets = 0;
+  private rejectedCandidates = 0;
+  private rejectedPackets = 0;
+
+  constructor(options: RtpStreamTableOptions = {}) {
+    this.maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
+    this.listener = options.listener;
+    if (options.codec !== undefined) {
+      const wideband = options.codec === 'amr-wb';
+      this.optionFormatBase = {
+        encodingName: wideband ? 'AMR-WB' : 'AMR',
+        encodingKey: options.codec,
+        clockRate: wideband ? 16000 : 8000,
+        source: 'option',
+        amr: { wideband, octetAligned: options.octetAlign === true },
+      };
+    }
+  }
+
+  /** SIP messages tell who called whom, for direction labels. */
+  sip(event: SipEvent): void {
+    this.sides.sip(event);
+  }
+
+  rtp(event: RtpEvent): void {
+    const { packet, meta } = event;
+    if (meta.transport === 'websocket') return;
+    let entry = this.find(packet.ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
+    if (entry === undefined) {
+      if (this.accepted.length >= this.maxStreams) {
+        this.noteDropped(packet.ssrc, meta);
+        return;
+      }
+      entry = this.create(event);
+    }
+    if (entry.state === 'rejected' || entry.state === 'dropped') {
+      if (entry.state === 'rejected') this.rejectedPackets++;
+      else this.droppedPackets++;
+      return;
+    }
+    const binding = event.binding;
+    if (binding !== undefined && entry.info.callId === undefined) this.bind(entry, binding, event.boundBy);
+    if (entry.state === 'held') {
+      if (binding === undefined) {
+        this.hold(entry, event);
+        return;
+      }
+      // Signalling now describes the flow: what was held is accepted with the SDP's formats.
+      if (!this.accept(entry, binding)) {
+        this.droppedPackets++;
+        return;
+      }
+    }
+    const pt = packet.payloadType;
+    let format: StreamFormat | undefined;
+    if (binding !== undefined && binding === entry.lastBinding && pt === entry.lastFormat?.payloadType) format = entry.lastFormat;
+    else {
+      format = binding !== undefined ? this.sdpFormat(binding, pt) : undefined;
+      if (format !== undefined) {
+        entry.lastBinding = binding;
+        entry.lastFormat = format;
+      } else format = this.fallbackFormat(entry, pt);
+    }
+    this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.payloadType, packet.marker, packet.payload, format);
+  }
+
+  /** End of the capture: identifies what is still held and returns the table. */
+  finish(): RtpStreamsReport {
+    for (const entry of [...this.heldEntries]) {
+      if (entry.sequential) this.accept(entry);
+      else this.reject(entry);
+    }
+    return {
+      streams: this.accepted.map((e) => report(e)),
+      droppedStreams: this.droppedStreams,
+      droppedPackets: this.droppedPackets,
+      rejectedCandidates: this.rejectedCandidates,
+      rejectedPackets: this.rejectedPackets,
+    };
+  }
+
+  private find(ssrc: number, transport: Transport, src: string, srcPort: number, dst: string, dstPort: number, tunnel: readonly TunnelHop[]): StreamEntry | undefined {
+    const list = this.bySsrc.get(ssrc);
+    if (list === undefined) return undefined;
+    for (const e of list) {
+      const i = e.info;
+      if (i.srcPort === srcPort && i.dstPort === dstPort && i.src === src && i.dst === dst && i.transport === transport && sameTunnel(i.tunnel, tunnel)) return e;
+    }
+    return undefined;
+  }
+
+  private create(event: RtpEvent): StreamEntry {
+    const { packet, meta } = event;
+    const info: MutableStreamInfo = {
+      id: 0,
+      transport: meta.transport as Transport,
+      src: meta.src,
+      srcPort: meta.srcPort,
+      dst: meta.dst,
+      dstPort: meta.dstPort,
+      tunnel: meta.tunnel,
+      ssrc: packet.ssrc,
+      callId: undefined,
+      direction: undefined,
+      setup: event.binding !== undefined ? 'sdp' : 'heuristic',
+      sdpFrameNo: undefined,
+    };
+    const entry: StreamEntry = { state: 'held', info, stats: undefined, held: [], heldBytes: 0, sequential: false, identified: undefined, payloadTypes: new Map(), lastPt: -1, lastCount: undefined, lastBinding: undefined, lastFormat: undefined, eventPts: new Set(), cnPts: new Set([PT_CN]) };
+    const list = this.bySsrc.get(packet.ssrc);
+    if (list === undefined) this.bySsrc.set(packet.ssrc, [entry]);
+    else list.push(entry);
+    this.heldEntries.add(entry);
+    if (this.heldEntries.size > MAX_HELD_CANDIDATES) {
+      const oldest = this.heldEntries.values().next().value as StreamEntry;
+      if (oldest.sequential) this.accept(oldest);
+      else this.reject(oldest);
+    }
+    return entry;
+  }
+
+  /** Packets of streams past the cap are counted; their flows are remembered up to a bound. */
+  private noteDropped(ssrc: number, meta: RtpEvent['meta']): void {
+    this.droppedPackets++;
+    const key = `${ssrc}|${flowLabel({ ...meta, transport: meta.transport as Transport })}`;
+    if (this.droppedKeys.has(key)) return;
+    this.droppedStreams++;
+    if (this.droppedKeys.size < MAX_DROPPED_KEYS) this.droppedKeys.add(key);
+  }
+
+  private bind(entry: StreamEntry, binding: MediaBinding, boundBy: RtpEvent['boundBy']): void {
+    const info = entry.info;
+    info.callId = binding.callId;
+    info.sdpFrameNo = binding.sdpFrameNo;
+    info.setup = 'sdp';
+    if (boundBy !== 'heuristic') info.direction = this.sides.direction(binding, boundBy);
+    // Event and comfort-noise types of the SDP are known before their first packet (RFC 4733 §7.1.1, RFC 3389 §5).
+    for (const f of binding.formats.values()) {
+      if (f.encodingKey === 'telephone-event') entry.eventPts.add(f.payloadType);
+      else if (f.encodingKey === 'cn') entry.cnPts.add(f.payloadType);
+    }
+  }
+
+  private hold(entry: StreamEntry, event: RtpEvent): void {
+    const { packet, meta } = event;
+    const last = entry.held[entry.held.length - 1];
+    // RFC 3550 A.1: a source is valid once MIN_SEQUENTIAL (2) packets arrive in sequence.
+    if (last !== undefined && ((last.sequence + 1) % RTP_SEQ_MOD) === packet.sequence) entry.sequential = true;
+    if (this.heldBytes + packet.payload.length > MAX_HELD_BYTES) {
+      if (entry.sequential) {
+        if (this.accept(entry)) this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.payloadType, packet.marker, packet.payload, this.fallbackFormat(entry, packet.payloadType));
+        else this.droppedPackets++;
+      } else {
+        this.reject(entry);
+        this.rejectedPackets++;
+      }
+      return;
+    }
+    entry.held.push({ frameNo: meta.frameNo, ts: meta.ts, sequence: packet.sequence, timestamp: packet.timestamp, payloadType: packet.payloadType, marker: packet.marker, payload: packet.payload.slice() });
+    entry.heldBytes += packet.payload.length;
+    this.heldBytes += packet.payload.length;
+    if (entry.held.length < IDENTIFY_PACKETS) return;
+    if (entry.sequential) this.accept(entry);
+    else this.reject(entry);
+  }
+
+  /** A candidate that never showed two packets in sequence: remembered (up to a bound) so its flow stays ignored. */
+  private reject(entry: StreamEntry): void {
+    entry.state = 'rejected';
+    this.rejectedCandidates++;
+    this.rejectedPackets += entry.held.length;
+    this.release(entry);
+    if (this.rejectedKept < MAX_REJECTED_KEPT) this.rejectedKept++;
+    else this.forget(entry);
+  }
+
+  private release(entry: StreamEntry): void {
+    this.heldEntries.delete(entry);
+    this.heldBytes -= entry.heldBytes;
+    entry.heldBytes = 0;
+    entry.held = [];
+  }
+
+  private forget(entry: StreamEntry): void {
+    const list = this.bySsrc.get(entry.info.ssrc);
+    if (list === undefined) return;
+    const i = list.indexOf(entry);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.bySsrc.delete(entry.info.ssrc);
+  }
+
+  /** The stream joins the table: its format is identified from what was held, then the held packets are delivered. */
+  private accept(entry: StreamEntry, binding?: MediaBinding): boolean {
+    if (this.accepted.length >= this.maxStreams) {
+      entry.state = 'dropped';
+      this.droppedStreams++;
+      this.droppedPackets += entry.held.length;
+      this.release(entry);
+      return false;
+    }
+    entry.state = 'accepted';
+    entry.info.id = this.accepted.length + 1;
+    this.accepted.push(entry);
+    const held = entry.held;
+    this.release(entry);
+    if (held.length > 0 && binding === undefined) entry.identified = this.identify(held);
+    for (const h of held) {
+      const format = (binding !== undefined ? this.sdpFormat(binding, h.payloadType) : undefined) ?? this.fallbackFormat(entry, h.payloadType);
+      this.deliver(entry, h.frameNo, h.ts, h.sequence, h.timestamp, h.payloadType, h.marker, h.payload, format);
+    }
+    return true;
+  }
+
+  /** The format of the main dynamic payload type of held packets: --codec, else a guess. */
+  private identify(held: readonly HeldPacket[]): StreamFormat | undefined {
+    const counts = new Map<number, number>();
+    for (const h of held) if (h.payloadType >= FIRST_DYNAMIC_PT) counts.set(h.payloadType, (counts.get(h.payloadType) ?? 0) + 1);
+    let main: number | undefined;
+    let most = 0;
+    for (const [pt, n] of counts) if (n > most) [main, most] = [pt, n];
+    if (main === undefined) return undefined;
+    if (this.optionFormatBase !== undefined) return { ...this.optionFormatBase, payloadType: main };
+    const samples = held.filter((h) => h.payloadType === main).map((h) => ({ payload: h.payload, timestamp: h.timestamp }));
+    const guess = detectAmrFormat(samples);
+    // A guess must explain most payloads: random bytes seldom parse as AMR with exact sizes.
+    if (isDecodeError(guess) || 2 * guess.consistent < guess.payloads) {
+      return { payloadType: main, encodingName: undefined, encodingKey: undefined, clockRate: undefined, source: 'guess', note: isDecodeError(guess) ? guess.reason : guess.note };
+    }
+    return {
+      payloadType: main,
+      encodingName: guess.wideband ? 'AMR-WB' : 'AMR',
+      encodingKey: guess.wideband ? 'amr-wb' : 'amr',
+      clockRate: guess.wideband ? 16000 : 8000,
+      source: 'guess',
+      amr: { wideband: guess.wideband, octetAligned: guess.octetAligned },
+      note: `guessed ${guess.confidence}: ${guess.note}`,
+    };
+  }
+
+  /** The format of a payload type in the SDP that set up the flow (cached per binding). */
+  private sdpFormat(binding: MediaBinding, pt: number): StreamFormat | undefined {
+    let cache = this.formatCache.get(binding);
+    if (cache === undefined) {
+      cache = new Map();
+      this.formatCache.set(binding, cache);
+    }
+    if (cache.has(pt)) return cache.get(pt);
+    const f = binding.formats.get(pt);
+    const format = f === undefined || f.encodingKey === undefined ? undefined : fromSdp(f, binding.sdpFrameNo);
+    cache.set(pt, format);
+    return format;
+  }
+
+  /** A payload type no SDP names: the identified format, --codec for dynamic types, the static table. */
+  private fallbackFormat(entry: StreamEntry, pt: number): StreamFormat | undefined {
+    const identified = entry.identified;
+    if (identified !== undefined && identified.payloadType === pt) return identified;
+    if (pt >= FIRST_DYNAMIC_PT) {
+      if (this.optionFormatBase === undefined) return undefined;
+      let option = this.optionFormats.get(pt);
+      if (option === undefined) {
+        option = { ...this.optionFormatBase, payloadType: pt };
+        this.optionFormats.set(pt, option);
+      }
+      return option;
+    }
+    return staticFormat(pt);
+  }
+
+  // The hot path: per packet, no allocation (the records handed on are reused).
+  private deliver(entry: StreamEntry, frameNo: number, ts: number, sequence: number, timestamp: number, payloadType: number, marker: boolean, payload: Uint8Array, format: StreamFormat | undefined): void {
+    entry.stats ??= new RtpStreamStats(statsOptions(format, entry));
+    let count = entry.lastCount;
+    if (count === undefined || entry.lastPt !== payloadType) {
+      count = entry.payloadTypes.get(payloadType);
+      if (count === undefined) {
+        count = { packets: 0, format };
+        entry.payloadTypes.set(payloadType, count);
+      }
+      entry.lastPt = payloadType;
+      entry.lastCount = count;
+    }
+    count.packets++;
+    if (format !== undefined) count.format = format;
+    const header = this.header;
+    header.sequence = sequence;
+    header.timestamp = timestamp;
+    header.payloadType = payloadType;
+    const arrival = this.arrival;
+    arrival.frameNo = frameNo;
+    arrival.ts = ts;
+    entry.stats.add(header, arrival);
+    if (this.listener === undefined) return;
+    const out = this.out;
+    out.frameNo = frameNo;
+    out.ts = ts;
+    out.sequence = sequence;
+    out.timestamp = timestamp;
+    out.payloadType = payloadType;
+    out.marker = marker;
+    out.payload = payload;
+    out.format = format;
+    this.listener.packet(entry.info, out);
+  }
+}
+
+/** Who called whom, per Call-ID, and who wrote each SDP: the basis of direction labels. */
+class CallSides {
+  private readonly callers = new Map<string, { readonly tag: string | undefined; readonly address: string }>();
+  /** "callId\nframeNo" of a SIP message with SDP → whether the caller sent it. */
+  private readonly authors = new Map<string, boolean>();
+  private static readonly MAX = 65536;
+
+  sip(event: SipEvent): void {
+    const msg = event.message;
+    const callId = msg.callId;
+    if (callId === undefined) return;
+    let caller = this.callers.get(callId);
+    // RFC 3261 §12.1: the INVITE's sender is the caller; its From tag names that side.
+    if (caller === undefined && (msg.method === 'INVITE' || (event.sdp !== undefined && !isDecodeError(event.sdp)))) {
+      caller = { tag: msg.fromTag, address: msg.isRequest ? event.meta.src : event.meta.dst };
+      setCapped(this.callers, callId, caller, CallSides.MAX);
+    }
+    if (caller === undefined || event.sdp === undefined || isDecodeError(event.sdp)) return;
+    const fromTag = msg.fromTag;
+    // Requests come from the From side; responses from the other one.
+    const sentByCaller =
+      fromTag !== undefined && caller.tag !== undefined ? (fromTag === caller.tag) === msg.isRequest : event.meta.src === caller.address;
+    setCapped(this.authors, `${callId}\n${event.meta.frameNo}`, sentByCaller, CallSides.MAX);
+  }
+
+  /**
+   * RFC 3264 §5.1: an SDP names where its author receives. A packet sent to the caller's
+   * address flows callee→caller; one sent from it (symmetric RTP) flows caller→callee.
+   */
+  direction(binding: MediaBinding, boundBy: 'destination' | 'source'): CallDirection | undefined {
+    const byCaller = this.authors.get(`${binding.callId}\n${binding.sdpFrameNo}`);
+    if (byCaller === undefined) return undefined;
+    const toCaller = byCaller === (boundBy === 'destination');
+    return toCaller ? 'b2a' : 'a2b';
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function setCapped<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.set(key, value);
+  if (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
+  }
+}
+
+function sameTunnel(a: readonly TunnelHop[], b: readonly TunnelHop[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as TunnelHop;
+    const y = b[i] as TunnelHop;
+    if (x.kind !== y.kind || x.src !== y.src || x.dst !== y.dst) return false;
+    if (x.kind === 'gtpu' && y.kind === 'gtpu' && x.teid !== y.teid) return false;
+    if (x.kind === 'esp' && y.kind === 'esp' && x.spi !== y.spi) return false;
+  }
+  return true;
+}
+
+function fromSdp(f: SdpPayloadFormat, sdpFrameNo: number): StreamFormat {
+  const amrFmtp = amrFmtpOf(f);
+  const base = { payloadType: f.payloadType, encodingName: f.encodingName, encodingKey: f.encodingKey, clockRate: f.clockRate, source: f.staticMapping ? 'static' : 'sdp', sdpFrameNo } as const;
+  if (amrFmtp === undefined) return base;
+  const amr: AmrPayloadOptions = {
+    wideband: f.encodingKey === 'amr-wb',
+    octetAligned: amrFmtp.octetAlign,
+    crc: amrFmtp.crc,
+    robustSorting: amrFmtp.robustSorting,
+    interleaving: amrFmtp.interleaving !== undefined,
+    channels: amrFmtp.channels,
+  };
+  return { ...base, amr, amrFmtp };
+}
+
+const staticFormats = new Map<number, StreamFormat | undefined>();
+
+/** RFC 3551 §6 Table 4 formats for payload types no SDP names. */
+function staticFormat(pt: number): StreamFormat | undefined {
+  if (staticFormats.has(pt)) return staticFormats.get(pt);
+  const s = staticPayloadType(pt);
+  const format: StreamFormat | undefined = s === undefined ? undefined : { payloadType: pt, encodingName: s.encodingName, encodingKey: s.encodingName.toLowerCase(), clockRate: s.clockRate, source: 'static' };
+  staticFormats.set(pt, format);
+  return format;
+}
+
+function isEvent(f: StreamFormat | undefined): boolean {
+  return f?.encodingKey === 'telephone-event';
+}
+
+function isComfortNoise(f: StreamFormat | undefined, pt: number): boolean {
+  return f?.encodingKey === 'cn' || (f === undefined && pt === PT_CN);
+}
+
+/** Clock and event/CN payload types of a stream, from its first packet's format and its SDP. */
+function statsOptions(first: StreamFormat | undefined, entry: StreamEntry): ConstructorParameters<typeof RtpStreamStats>[0] {
+  for (const f of [first, entry.identified]) {
+    if (isEvent(f)) entry.eventPts.add((f as StreamFormat).payloadType);
+    else if (f !== undefined && isComfortNoise(f, f.payloadType)) entry.cnPts.add(f.payloadType);
+  }
+  const clockRate = first?.clockRate ?? entry.identified?.clockRate ?? 8000;
+  return { clockRate, telephoneEventPayloadTypes: [...entry.eventPts], comfortNoisePayloadTypes: [...entry.cnPts] };
+}
+
+function report(e: StreamEntry): RtpStreamReport {
+  const i = e.info;
+  const stats = (e.stats ?? new RtpStreamStats({ clockRate: 8000 })).summary();
+  const payloadTypes: StreamPayloadTypeReport[] = [...e.payloadTypes]
+    .sort((a, b) => a[0] - b[0])
+    .map(([payloadType, c]) => ({ payloadType, name: c.format?.encodingName ?? `PT ${payloadType}`, packets: c.packets }));
+  let main: PayloadTypeCount | undefined;
+  let mainPt = -1;
+  for (const [pt, c] of e.payloadTypes) {
+    if (isEvent(c.format) || isComfortNoise(c.format, pt)) continue;
+    if (main === undefined || c.packets > main.packets) [main, mainPt] = [c, pt];
+  }
+  if (main === undefined) {
+    const first = e.payloadTypes.entries().next();
+    if (first.done !== true) [mainPt, main] = first.value;
+  }
+  const codec = main?.format?.encodingName ?? (mainPt >= 0 ? `PT ${mainPt}` : '-');
+  const tunnel = i.tunnel.map((t) => (t.kind === 'gtpu' ? `gtpu:${t.teid.toString(16)}` : t.kind === 'esp' ? `esp:${t.spi.toString(16)}` : 'ipip')).join('/');
+  return {
+    id: i.id,
+    transport: i.transport,
+    src: i.src,
+    srcPort: i.srcPort,
+    dst: i.dst,
+    dstPort: i.dstPort,
+    tunnel,
+    flow: flowLabel(i),
+    ssrc: i.ssrc,
+    ssrcHex: ssrcHex(i.ssrc),
+    ...(i.callId !== undefined ? { callId: i.callId } : {}),
+    ...(i.direction !== undefined ? { direction: i.direction } : {}),
+    setup: i.setup,
+    ...(i.sdpFrameNo !== undefined ? { sdpFrameNo: i.sdpFrameNo } : {}),
+    codec,
+    ...(main?.format !== undefined ? { codecSource: main.format.source } : {}),
+    ...(main?.format?.note !== undefined ? { codecNote: main.format.note } : {}),
+    clockRate: main?.format?.clockRate ?? 8000,
+    payloadTypes,
+    stats,
+  };
+}
+
+/** "0x0000abcd": SSRCs as Wireshark writes them, lower-case. */
+export function ssrcHex(ssrc: number): string {
+  return `0x${(ssrc >>> 0).toString(16).padStart(8, '0')}`;
+}

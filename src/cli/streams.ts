@@ -1,0 +1,45 @@
+// `imscap streams CAPTURE`: the RTP stream table, like Wireshark's RTP Streams.
+import type { RegisterCommand } from './command.js';
+import { runCapturePass } from './capture-pass.js';
+import { UsageError } from './exit-codes.js';
+import { chooseFormat, emitReport } from './output.js';
+import { RtpStreamTable, type AmrCodecOption } from '../analysis/rtp-streams.js';
+import { renderStreamsJson, renderStreamsText } from '../report/streams.js';
+
+export interface CodecOptions {
+  codec?: string;
+  octetAlign?: boolean;
+}
+
+/** --codec amr|amr-wb and --octet-align: the format of streams no SDP describes. */
+export function codecChoice(opts: CodecOptions): { codec?: AmrCodecOption; octetAlign?: boolean } {
+  if (opts.codec === undefined) {
+    if (opts.octetAlign === true) throw new UsageError('--octet-align needs --codec amr or --codec amr-wb');
+    return {};
+  }
+  const codec = opts.codec.toLowerCase();
+  if (codec !== 'amr' && codec !== 'amr-wb') throw new UsageError(`unknown codec '${opts.codec}' (choose amr, amr-wb)`);
+  return { codec, octetAlign: opts.octetAlign === true };
+}
+
+export const CODEC_OPTION = ['--codec <codec>', 'codec of RTP streams no SDP describes: amr or amr-wb (else guessed)'] as const;
+export const OCTET_ALIGN_OPTION = ['--octet-align', 'with --codec: octet-aligned payloads (RFC 4867 default: bandwidth-efficient)'] as const;
+
+export const registerStreams: RegisterCommand = (program) => {
+  program
+    .command('streams')
+    .description('RTP streams: packets, loss, duplicates, reordering, jitter and codec of each (like Wireshark RTP Streams)')
+    .argument('<capture>', 'pcap or pcapng file (.gz accepted), or - for stdin')
+    .option('-f, --format <format>', 'text or json', 'text')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--force', 'overwrite the output file if it exists')
+    .option(...CODEC_OPTION)
+    .option(...OCTET_ALIGN_OPTION)
+    .action(async (capture: string, opts: CodecOptions & { format: string; output?: string; force?: boolean }) => {
+      const format = chooseFormat(opts.format, ['text', 'json'] as const, 'text');
+      const table = new RtpStreamTable(codecChoice(opts));
+      await runCapturePass(capture, { sip: (e) => table.sip(e), rtp: (e) => table.rtp(e) }, { rtpHeuristic: true });
+      const doc = { capture, ...table.finish() };
+      emitReport(format === 'json' ? renderStreamsJson(doc) : renderStreamsText(doc), opts);
+    });
+};
