@@ -1,7 +1,7 @@
 // Outputs appear atomically: bytes go to a hidden temporary file beside the target, which is
 // renamed into place on commit. An existing file is never replaced unless `force` is given, and
 // an interrupted run (SIGINT/SIGTERM) removes every temporary file it still has open.
-import { openSync, writeSync, closeSync, renameSync, unlinkSync, existsSync, linkSync, fsyncSync } from 'node:fs';
+import { openSync, writeSync, closeSync, renameSync, unlinkSync, existsSync, linkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -73,7 +73,8 @@ export class AtomicFile {
   /** Move the finished file into place. Without force, a file that appeared meanwhile is kept. */
   commit(): void {
     if (this.fd === undefined) return;
-    fsyncSync(this.fd);
+    // No fsync: the rename makes the file appear whole to every reader, which is what an
+    // interrupted run needs; syncing thousands of stream files to disk cost more than the pass.
     closeSync(this.fd);
     this.fd = undefined;
     if (this.force) {
