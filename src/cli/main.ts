@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { FormatError } from './output.js';
-import { OutputExistsError } from '../output/atomic-file.js';
+import { OutputDirectoryError, OutputExistsError } from '../output/atomic-file.js';
 import { CaptureError } from '../capture/source.js';
 import { COMMANDS } from './commands.js';
 import { setCliIo, writeErr, writeOut, type CliIo } from './io.js';
@@ -60,7 +60,7 @@ async function runProgram(argv: readonly string[]): Promise<number> {
       if (err.code === 'commander.executeSubCommandAsync') return EXIT_INTERNAL;
       return EXIT_USAGE;
     }
-    if (err instanceof UsageError || err instanceof CaptureError || err instanceof FormatError || err instanceof OutputExistsError) {
+    if (err instanceof UsageError || err instanceof CaptureError || err instanceof FormatError || err instanceof OutputExistsError || err instanceof OutputDirectoryError) {
       writeErr(`imscap: ${err.message}\n`);
       return EXIT_USAGE;
     }

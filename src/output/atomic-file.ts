@@ -39,6 +39,14 @@ export class OutputExistsError extends Error {
   }
 }
 
+/** The output cannot be created where it was asked for (missing directory, no permission). */
+export class OutputDirectoryError extends Error {
+  override readonly name = 'OutputDirectoryError';
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
 export class AtomicFile {
   private fd: number | undefined;
   private readonly tempPath: string;
@@ -48,7 +56,14 @@ export class AtomicFile {
     if (!force && existsSync(path)) throw new OutputExistsError(path);
     installSignalCleanup();
     this.tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-    this.fd = openSync(this.tempPath, 'wx', 0o644);
+    try {
+      this.fd = openSync(this.tempPath, 'wx', 0o644);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new OutputDirectoryError(path, `cannot write ${path}: the directory ${dirname(path)} does not exist`);
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new OutputDirectoryError(path, `cannot write ${path}: permission denied (${code})`);
+      throw err;
+    }
     pending.add(this.tempPath);
   }
 

@@ -1,10 +1,11 @@
 // An interrupted run leaves no half files: imscap reads a capture from a pipe that stays open,
 // so it is mid-pass (with output files open, for commands that write while they read) when
 // SIGINT arrives; afterwards the output directory holds no temporary and no partial file.
+import { mkdirSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandVariant } from '../../scripts/fuzz/commands.js';
@@ -57,6 +58,7 @@ test('SIGINT mid-pass: no temporary file, no partial output, exit 130', async (t
   const results = await Promise.all(
     writers.map(async (w) => {
       const outDir = join(dir, `out-${w.name}`);
+      mkdirSync(outDir, { recursive: true });
       const argv = w.variant.argv('-', outDir);
       return { ...w, outDir, result: await interrupt(argv, capture, outDir, / DIR\b/.test(w.variant.label)) };
     }),
