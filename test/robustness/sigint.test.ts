@@ -1,7 +1,6 @@
 // An interrupted run leaves no half files: imscap reads a capture from a pipe that stays open,
 // so it is mid-pass (with output files open, for commands that write while they read) when
 // SIGINT arrives; afterwards the output directory holds no temporary and no partial file.
-import { mkdirSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
