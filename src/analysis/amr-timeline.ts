@@ -216,7 +216,7 @@ export class AmrTimeline {
         this.firstSlot = slot;
       } else {
         const i = this.index(slot);
-        if (this.nextSlot - slot <= this.window && this.tags[i] === slot && this.states[i] === EMITTED_FRAME) this.duplicates++;
+        if (this.highest - slot < this.ringSize && this.tags[i] === slot && this.states[i] === EMITTED_FRAME) this.duplicates++;
         else this.late++;
         return;
       }
@@ -238,6 +238,15 @@ export class AmrTimeline {
     this.states[i] = PENDING;
     this.pending[i] = keep(frame, packet);
     this.received++;
+    // Once the stream has started, frames that continue it without a hole go out at once: only
+    // frames behind a missing slot wait out the window, so held frames stay few and short-lived.
+    // (A held NO_DATA still waits: a redundant copy with data may replace it.)
+    if (this.emittedAny) while (this.nextSlot <= this.highest && this.heldWithData(this.nextSlot)) this.emitNext();
+  }
+
+  private heldWithData(slot: number): boolean {
+    const i = this.index(slot);
+    return this.tags[i] === slot && this.states[i] === PENDING && (this.pending[i]?.bits.length ?? 0) > 0;
   }
 
   private emitNext(): void {
