@@ -84,7 +84,7 @@ export class PcapngParser extends RecordParser {
         if (this.skipLeft > 0 || end - pos < 4) break;
         const trailer = view.getUint32(pos, this.littleEndian);
         this.skipping = false;
-        if (trailer !== this.skipLen) {
+        if (roundUp4(trailer) !== this.skipLen) {
           this.offset = this.skipOffset;
           this.badTrailer(this.skipOffset, this.skipType, this.skipLen, trailer);
           return pos;
@@ -108,16 +108,19 @@ export class PcapngParser extends RecordParser {
           return pos;
         }
       }
-      const len = view.getUint32(pos + 4, le);
-      if (len < MIN_BLOCK || len % 4 !== 0) {
-        this.badLength(at, type, len, 'is not a multiple of 4 of at least 12');
+      // §3.1 requires a multiple of 4; writers that leave the padding out of the length exist,
+      // and Wireshark (wiretap/pcapng.c) rounds the length up: so does this reader.
+      const rawLen = view.getUint32(pos + 4, le);
+      const len = roundUp4(rawLen);
+      if (len < MIN_BLOCK) {
+        this.badLength(at, type, rawLen, 'is not a multiple of 4 of at least 12');
         return pos;
       }
       const parsed = type === BLOCK_EPB || type === BLOCK_PB || type === BLOCK_SPB || type === BLOCK_SHB || type === BLOCK_IDB;
       if (parsed) {
         const max = type === BLOCK_SHB || type === BLOCK_IDB ? MAX_HEADER_BLOCK : MAX_PACKET_BLOCK;
         if (len > max) {
-          this.badLength(at, type, len, `exceeds ${max}`);
+          this.badLength(at, type, rawLen, `exceeds ${max}`);
           return pos;
         }
       }
@@ -141,8 +144,8 @@ export class PcapngParser extends RecordParser {
         continue;
       }
       const trailer = view.getUint32(pos + len - 4, le);
-      if (trailer !== len) {
-        this.badTrailer(at, type, len, trailer);
+      if (roundUp4(trailer) !== len) {
+        this.badTrailer(at, type, rawLen, trailer);
         return pos;
       }
       if (type === BLOCK_EPB || type === BLOCK_PB) this.packetBlock(bytes, view, pos, len, type, at);
@@ -390,4 +393,9 @@ function hex(bytes: Uint8Array, from: number, count: number): string {
   const out: string[] = [];
   for (let i = from; i < from + count && i < bytes.length; i++) out.push((bytes[i] ?? 0).toString(16).padStart(2, '0'));
   return out.join(' ');
+}
+
+/** A block length rounded up to the 32-bit boundary the block really ends on. */
+function roundUp4(n: number): number {
+  return n % 4 === 0 ? n : n + 4 - (n % 4);
 }
