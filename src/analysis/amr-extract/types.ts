@@ -1,6 +1,7 @@
 // Records of `imscap extract-amr`: where the bytes of each output go, and what each stream gave.
 import type { PatchableByteSink } from '../../media/byte-sink.js';
 import type { RtpStreamReport } from '../rtp-streams.js';
+import type { AmrTimelineStats } from '../amr-timeline.js';
 
 /** An output file being written: committed when complete, aborted when the run fails. */
 export interface ExtractSink extends PatchableByteSink {
@@ -22,7 +23,10 @@ export interface FrameTypeCount {
 }
 
 /** One output file: a stream, or the part of it between codec changes (a re-INVITE to AMR-WB). */
-export interface AmrOutputReport {
+/** The timeline's counts of one output file (speech / SID / NO_DATA, fills, duplicates, late). */
+type TimelineCounts = Omit<AmrTimelineStats, 'framesReceived' | 'framesEmitted' | 'frameTypeCounts'>;
+
+export interface AmrOutputReport extends TimelineCounts {
   readonly file: string;
   readonly codec: 'AMR' | 'AMR-WB';
   readonly container: AmrContainer;
@@ -35,19 +39,6 @@ export interface AmrOutputReport {
   readonly frameTypes: readonly FrameTypeCount[];
   /** Speech modes present ('12.65', '23.85'), in frame-type order. */
   readonly modes: readonly string[];
-  readonly speechFrames: number;
-  readonly sidFrames: number;
-  /** NO_DATA (sent or filled) and SPEECH_LOST frames. */
-  readonly noDataFrames: number;
-  /** 20 ms slots no packet filled (lost packets, DTX pauses), written as NO_DATA. */
-  readonly filledSlots: number;
-  readonly duplicateFrames: number;
-  readonly lateDroppedFrames: number;
-  readonly discontinuities: number;
-  readonly misalignedPackets: number;
-  readonly speechShare: number;
-  readonly sidShare: number;
-  readonly noDataShare: number;
   readonly durationSeconds: number;
   readonly firstFrameNo: number;
   readonly lastFrameNo: number;
