@@ -1,6 +1,7 @@
 // The registration report: one record per IMS registration (a UE's IMPI and contact across its
 // initial, re-, and de-registrations), each answer with the frame it came from. Every field is
 // plain JSON (numbers, strings, arrays): byte values are lowercase hex.
+import type { SecurityMechanism } from '../../protocols/sip/security-agreement.js';
 import type { Finding, RuleDescription } from '../../report/findings.js';
 import type { SqnReport, SqnVerdict } from '../sqn/report-types.js';
 
@@ -117,19 +118,8 @@ export interface AuthChallenge {
   readonly answer?: ChallengeAnswer;
 }
 
-/** One Security-Client / -Server / -Verify mechanism (RFC 3329 §2.2, TS 33.203 Annex H). */
-export interface SecMechanismView {
-  readonly mechanism: string;
-  readonly q?: number;
-  readonly alg?: string;
-  readonly ealg?: string;
-  readonly spiC?: number;
-  readonly spiS?: number;
-  readonly portC?: number;
-  readonly portS?: number;
-  readonly prot?: string;
-  readonly mod?: string;
-}
+/** One Security-Client / -Server / -Verify mechanism (RFC 3329 §2.2, TS 33.203 Annex H), without the raw parameter list. */
+export type SecMechanismView = Omit<SecurityMechanism, 'params' | 'raw'>;
 
 /** One side of the IPsec security associations (TS 33.203 §7.1). */
 export interface SaEndpoint {
