@@ -130,15 +130,8 @@ export interface RtpStreamsReport {
   readonly rejectedPackets: number;
 }
 
-interface HeldPacket {
-  readonly frameNo: number;
-  readonly ts: number;
-  readonly sequence: number;
-  readonly timestamp: number;
-  readonly payloadType: number;
-  readonly marker: boolean;
-  readonly payload: Uint8Array;
-}
+/** A packet held while a heuristic candidate waits for its second packet (payload copied). */
+type HeldPacket = Omit<StreamPacket, 'format'>;
 
 interface PayloadTypeCount {
   packets: number;
