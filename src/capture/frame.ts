@@ -11,10 +11,36 @@ export interface Frame {
   readonly linkType: number;
   /** pcapng interface index; 0 for classic pcap. */
   readonly interfaceId: number;
-  /** Captured bytes: a view into the reader's chunk. Copy before keeping past the callback. */
+  /**
+   * The captured bytes are data[start, end): the reader's chunk, not a copy, so the hot path
+   * makes no view per frame. Copy before keeping past the callback.
+   */
+  readonly data: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  /** Captured bytes as their own view (made on each access). */
   readonly bytes: Uint8Array;
-  /** Original length on the wire (≥ bytes.length when the capture truncated the frame). */
+  /** Original length on the wire (≥ end − start when the capture truncated the frame). */
   readonly origLen: number;
+}
+
+/** The readers' frame: offsets into the chunk, and a view only when someone asks for one. */
+export class CapturedFrame implements Frame {
+  constructor(
+    readonly frameNo: number,
+    readonly tsSec: number,
+    readonly tsNsec: number,
+    readonly linkType: number,
+    readonly interfaceId: number,
+    readonly data: Uint8Array,
+    readonly start: number,
+    readonly end: number,
+    readonly origLen: number,
+  ) {}
+
+  get bytes(): Uint8Array {
+    return this.data.subarray(this.start, this.end);
+  }
 }
 
 /** Frame timestamp as floating seconds (µs precision is kept for any date this century). */

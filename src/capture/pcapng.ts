@@ -4,6 +4,7 @@
 // Enhanced, Simple and (obsolete) Packet Blocks carry frames. Every other block is skipped by
 // its length (custom blocks and systemd journal entries still take a frame number, as in tshark).
 import { CaptureError } from './capture-error.js';
+import { CapturedFrame } from './frame.js';
 import { linkTypeName } from './link-types.js';
 import { MAX_CAPLEN, MIN_SANE_SNAPLEN, RecordParser } from './record-parser.js';
 import type { CaptureInterface } from './summary.js';
@@ -216,15 +217,7 @@ export class PcapngParser extends RecordParser {
     if (t > this.maxTs) this.maxTs = t;
     this.frameNo = frameNo;
     this.frames++;
-    this.onFrame({
-      frameNo,
-      tsSec,
-      tsNsec,
-      linkType: iface.linkType,
-      interfaceId: iface.info.id,
-      bytes: bytes.subarray(pos + PACKET_HEADER, pos + PACKET_HEADER + capLen),
-      origLen: view.getUint32(pos + 24, le),
-    });
+    this.onFrame(new CapturedFrame(frameNo, tsSec, tsNsec, iface.linkType, iface.info.id, bytes, pos + PACKET_HEADER, pos + PACKET_HEADER + capLen, view.getUint32(pos + 24, le)));
   }
 
   // §4.4 Simple Packet Block: interface 0, no timestamp, captured length from the original
@@ -252,15 +245,7 @@ export class PcapngParser extends RecordParser {
     }
     this.frameNo = frameNo;
     this.frames++;
-    this.onFrame({
-      frameNo,
-      tsSec: 0,
-      tsNsec: 0,
-      linkType: iface.linkType,
-      interfaceId: iface.info.id,
-      bytes: bytes.subarray(pos + 12, pos + 12 + capLen),
-      origLen,
-    });
+    this.onFrame(new CapturedFrame(frameNo, 0, 0, iface.linkType, iface.info.id, bytes, pos + 12, pos + 12 + capLen, origLen));
   }
 
   // §4.1 Section Header Block: byte order, version 1.x; interfaces are numbered per section.

@@ -3,7 +3,8 @@
 // modules (link, ip, udp, tcp, sctp-packet, tunnels, icmp) are functions of this context.
 
 import { AddressText } from './address.js';
-import type { EspEvent, NetListener, NetProblem, NetProblemKind, PayloadEvent, TunnelHop } from './events.js';
+import type { EspEvent, NetListener, NetProblem, NetProblemKind, TunnelHop } from './events.js';
+import { Payload } from './payload.js';
 import { FragmentTable, type FragmentSink, type PendingDatagram } from './fragments.js';
 import { newGtpuHeader } from './gtpu.js';
 import { newEspNullMatch } from './esp.js';
@@ -29,7 +30,9 @@ export class NetContext implements FragmentSink, TcpSink, SctpSink {
   // The frame being decoded.
   frameNo = 0;
   ts = 0;
+  /** The frame's captured bytes are frameBytes[.., frameEnd). */
   frameBytes: Uint8Array = new Uint8Array(0);
+  frameEnd = 0;
   /** The capture kept fewer bytes than were on the wire. */
   frameCut = false;
   private frameMalformed = false;
@@ -68,12 +71,13 @@ export class NetContext implements FragmentSink, TcpSink, SctpSink {
     this.sctp = new SctpReassembler(this, limits.maxSctpAssociations, limits.maxTcpBufferBytes);
   }
 
-  beginFrame(frameNo: number, ts: number, bytes: Uint8Array, origLen: number): void {
+  beginFrame(frameNo: number, ts: number, bytes: Uint8Array, start: number, end: number, origLen: number): void {
     this.frames++;
     this.frameNo = frameNo;
     this.ts = ts;
     this.frameBytes = bytes;
-    this.frameCut = origLen > bytes.length;
+    this.frameEnd = end;
+    this.frameCut = origLen > end - start;
     this.frameMalformed = false;
     this.frameTruncated = false;
     if (this.tunnel.length !== 0) this.tunnel.length = 0; // (setting length is a runtime call)
@@ -108,8 +112,13 @@ export class NetContext implements FragmentSink, TcpSink, SctpSink {
    * the frame's captured bytes end and the frame was cut short, the packet's fault otherwise.
    */
   short(layer: string, reason: string, buf: Uint8Array, end: number): void {
-    const cut = this.frameCut && buf === this.frameBytes && end === buf.length;
+    const cut = this.endsWithFrame(buf, end);
     this.report(cut ? 'truncated' : 'malformed', layer, reason);
+  }
+
+  /** The view ends where the frame's captured bytes end, and the capture cut the frame short. */
+  endsWithFrame(buf: Uint8Array, end: number): boolean {
+    return this.frameCut && buf === this.frameBytes && end === this.frameEnd;
   }
 
   /** Reports something the decoder does not handle, once per distinct `what`. */
@@ -188,18 +197,7 @@ export class NetContext implements FragmentSink, TcpSink, SctpSink {
 
   emitUdp(src: string, dst: string, srcPort: number, dstPort: number, buf: Uint8Array, start: number, end: number): void {
     if (!this.wantPayload || end <= start) return;
-    const event: PayloadEvent = {
-      frameNo: this.frameNo,
-      ts: this.ts,
-      transport: 'udp',
-      src,
-      dst,
-      srcPort,
-      dstPort,
-      tunnel: this.tunnelSnapshot(),
-      bytes: buf.subarray(start, end),
-    };
-    this.listener.payload!(event);
+    this.listener.payload!(new Payload(this.frameNo, this.ts, 'udp', src, dst, srcPort, dstPort, this.tunnelSnapshot(), buf, start, end));
   }
 
   emitEsp(spi: number, seq: number, src: string, dst: string, udpEncap: boolean, decoded: boolean): void {
@@ -221,19 +219,7 @@ export class NetContext implements FragmentSink, TcpSink, SctpSink {
   }
 
   tcpData(half: TcpHalfStream, buf: Uint8Array, start: number, end: number, gap: boolean, frameNo: number, ts: number): void {
-    const event: PayloadEvent = {
-      frameNo,
-      ts,
-      transport: 'tcp',
-      src: half.src,
-      dst: half.dst,
-      srcPort: half.srcPort,
-      dstPort: half.dstPort,
-      tunnel: half.tunnel,
-      bytes: buf.subarray(start, end),
-      tcpGap: gap,
-    };
-    this.listener.payload!(event);
+    this.listener.payload!(new Payload(frameNo, ts, 'tcp', half.src, half.dst, half.srcPort, half.dstPort, half.tunnel, buf, start, end, { tcpGap: gap }));
   }
 
   tcpGap(_half: TcpHalfStream, bytes: number, becauseOfCap: boolean): void {
@@ -247,19 +233,7 @@ export class NetContext implements FragmentSink, TcpSink, SctpSink {
 
   sctpMessage(dir: SctpDirection, streamId: number, ppid: number, buf: Uint8Array, start: number, end: number): void {
     if (!this.wantPayload) return;
-    const event: PayloadEvent = {
-      frameNo: this.frameNo,
-      ts: this.ts,
-      transport: 'sctp',
-      src: dir.src,
-      dst: dir.dst,
-      srcPort: dir.srcPort,
-      dstPort: dir.dstPort,
-      tunnel: dir.tunnel,
-      bytes: buf.subarray(start, end),
-      sctp: { streamId, ppid },
-    };
-    this.listener.payload!(event);
+    this.listener.payload!(new Payload(this.frameNo, this.ts, 'sctp', dir.src, dir.dst, dir.srcPort, dir.dstPort, dir.tunnel, buf, start, end, { sctp: { streamId, ppid } }));
   }
 
   sctpMalformed(reason: string): void {

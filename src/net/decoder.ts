@@ -85,9 +85,9 @@ export class NetDecoder {
   /** Decodes one frame. Never throws: a failure inside a layer becomes a problem on the frame. */
   decode(frame: Frame): void {
     const ctx = this.ctx;
-    ctx.beginFrame(frame.frameNo, frameTime(frame), frame.bytes, frame.origLen);
+    ctx.beginFrame(frame.frameNo, frameTime(frame), frame.data, frame.start, frame.end, frame.origLen);
     try {
-      decodeLink(ctx, frame.linkType, frame.bytes);
+      decodeLink(ctx, frame.linkType, frame.data, frame.start, frame.end);
     } catch (e) {
       ctx.report('malformed', 'net', `internal error: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -22,10 +22,15 @@ export interface PayloadEvent {
   readonly dstPort: number;
   readonly tunnel: readonly TunnelHop[];
   /**
-   * Application bytes. For UDP: the datagram payload. For TCP: the next in-order bytes of the
-   * stream in this direction (framing is the application decoder's job). For SCTP: one complete
-   * user message. A view: copy before keeping past the callback.
+   * Application bytes: buf[start, end). For UDP: the datagram payload. For TCP: the next
+   * in-order bytes of the stream in this direction (framing is the application decoder's job).
+   * For SCTP: one complete user message. `buf` is the capture chunk or a reassembly buffer, not
+   * a copy: copy before keeping past the callback.
    */
+  readonly buf: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  /** The same bytes as a view of their own (made on each access). */
   readonly bytes: Uint8Array;
   /** TCP only: bytes were missing from the stream just before this chunk (capture loss). */
   readonly tcpGap?: boolean;

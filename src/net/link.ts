@@ -22,46 +22,47 @@ const AF_INET6_BSD = 24; // NetBSD, OpenBSD
 const AF_INET6_FREEBSD = 28;
 const AF_INET6_DARWIN = 30;
 
-export function decodeLink(ctx: NetContext, linkType: number, buf: Uint8Array): void {
-  const end = buf.length;
+/** The frame's captured bytes are buf[start, end). */
+export function decodeLink(ctx: NetContext, linkType: number, buf: Uint8Array, start: number, end: number): void {
+  const len = end - start;
   switch (linkType) {
     case 1: // LINKTYPE_ETHERNET
       ctx.mark(Layer.Eth);
-      if (end < 14) return ctx.short('eth', `${end} bytes, header needs 14`, buf, end);
-      return decodeEtherType(ctx, u16(buf, 12), buf, 14, end);
+      if (len < 14) return ctx.short('eth', `${len} bytes, header needs 14`, buf, end);
+      return decodeEtherType(ctx, u16(buf, start + 12), buf, start + 14, end);
     case 113: // LINKTYPE_LINUX_SLL: packet type, ARPHRD, address length, address[8], protocol
       ctx.mark(Layer.Sll);
-      if (end < 16) return ctx.short('sll', `${end} bytes, header needs 16`, buf, end);
-      if (u16(buf, 2) === ARPHRD_NETLINK) return; // the protocol field is a netlink family
-      return decodeEtherType(ctx, u16(buf, 14), buf, 16, end);
+      if (len < 16) return ctx.short('sll', `${len} bytes, header needs 16`, buf, end);
+      if (u16(buf, start + 2) === ARPHRD_NETLINK) return; // the protocol field is a netlink family
+      return decodeEtherType(ctx, u16(buf, start + 14), buf, start + 16, end);
     case 276: // LINKTYPE_LINUX_SLL2: protocol, reserved, ifindex, ARPHRD, packet type, address length, address[8]
       ctx.mark(Layer.Sll2);
-      if (end < 20) return ctx.short('sll2', `${end} bytes, header needs 20`, buf, end);
-      if (u16(buf, 8) === ARPHRD_NETLINK) return;
-      return decodeEtherType(ctx, u16(buf, 0), buf, 20, end);
+      if (len < 20) return ctx.short('sll2', `${len} bytes, header needs 20`, buf, end);
+      if (u16(buf, start + 8) === ARPHRD_NETLINK) return;
+      return decodeEtherType(ctx, u16(buf, start), buf, start + 20, end);
     case 0: // LINKTYPE_NULL: address family in the capturing host's byte order
     case 108: {
       // LINKTYPE_LOOP: the same in network byte order
       ctx.mark(linkType === 0 ? Layer.Null : Layer.Loop);
-      if (end < 4) return ctx.short(linkType === 0 ? 'null' : 'loop', `${end} bytes, header needs 4`, buf, end);
-      let family = u32(buf, 0);
+      if (len < 4) return ctx.short(linkType === 0 ? 'null' : 'loop', `${len} bytes, header needs 4`, buf, end);
+      let family = u32(buf, start);
       // A big-endian read of a little-endian small value has its low 16 bits clear (as Wireshark tests).
-      if (linkType === 0 && (family & 0xffff0000) !== 0) family = ((buf[3]! << 24) | (buf[2]! << 16) | (buf[1]! << 8) | buf[0]!) >>> 0;
-      if (family === AF_INET) return decodeIpv4(ctx, buf, 4, end);
-      if (family === AF_INET6_BSD || family === AF_INET6_FREEBSD || family === AF_INET6_DARWIN) return decodeIpv6(ctx, buf, 4, end);
+      if (linkType === 0 && (family & 0xffff0000) !== 0) family = ((buf[start + 3]! << 24) | (buf[start + 2]! << 16) | (buf[start + 1]! << 8) | buf[start]!) >>> 0;
+      if (family === AF_INET) return decodeIpv4(ctx, buf, start + 4, end);
+      if (family === AF_INET6_BSD || family === AF_INET6_FREEBSD || family === AF_INET6_DARWIN) return decodeIpv6(ctx, buf, start + 4, end);
       return;
     }
     case 101: // LINKTYPE_RAW
     case 12: // DLT_RAW values of some platforms
     case 14:
       ctx.mark(Layer.Raw);
-      return decodeRawIp(ctx, buf, 0, end);
+      return decodeRawIp(ctx, buf, start, end);
     case 228: // LINKTYPE_IPV4
       ctx.mark(Layer.Raw);
-      return decodeIpv4(ctx, buf, 0, end);
+      return decodeIpv4(ctx, buf, start, end);
     case 229: // LINKTYPE_IPV6
       ctx.mark(Layer.Raw);
-      return decodeIpv6(ctx, buf, 0, end);
+      return decodeIpv6(ctx, buf, start, end);
     default:
       return ctx.unsupported('link', `link type ${linkType} (${linkTypeName(linkType)}) is not decoded`, `linktype:${linkType}`);
   }

@@ -60,7 +60,7 @@ export function decodeEsp(ctx: NetContext, buf: Uint8Array, start: number, end: 
   const seq = u32(buf, start + 4);
   const m = ctx.espMatch;
   // A capture-truncated packet has lost its trailer: nothing to recognise.
-  const whole = !(ctx.frameCut && buf === ctx.frameBytes && end === buf.length);
+  const whole = !ctx.endsWithFrame(buf, end);
   const decoded = ctx.limits.espNullHeuristic && whole && matchEspNull(buf, start, end, m);
   ctx.emitEsp(spi, seq, src, dst, udpEncap, decoded);
   if (!decoded) return;

@@ -4,6 +4,7 @@
 // asked. TCP and WebSocket streams are framed per direction with bounded buffers.
 import { isDecodeError } from '../decode-error.js';
 import type { EspEvent, NetListener, NetProblem, PayloadEvent } from '../net/events.js';
+import { Payload } from '../net/payload.js';
 import { decodeSipMessage, looksLikeSip } from '../protocols/sip/decode.js';
 import { SipStreamFramer, type SipStreamItem } from '../protocols/sip/stream-framer.js';
 import type { SipMessage } from '../protocols/sip/message.js';
@@ -16,7 +17,7 @@ import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
 import { WebSocketStream } from '../protocols/websocket/stream.js';
 import { looksLikeHttpHandshake } from '../protocols/websocket/handshake.js';
 import type { AppProblem, MessageMeta, PassHandlers } from './events.js';
-import { MediaBindings } from './media-bindings.js';
+import { MediaBindings, type MediaBinding } from './media-bindings.js';
 
 export const PORT_SIP = 5060;
 export const PORT_SIP_TLS = 5061;
@@ -93,45 +94,55 @@ export class AppDispatcher implements NetListener {
   }
 
   payload(ev: PayloadEvent): void {
-    if (ev.bytes.length === 0) return;
+    if (ev.end <= ev.start) return;
     if (ev.transport === 'tcp') this.tcp(ev);
     else if (ev.transport === 'udp') this.udp(ev);
     else this.sctp(ev);
   }
 
   private udp(ev: PayloadEvent): void {
-    const bytes = ev.bytes;
-    const forced = this.ports.get(ev.dstPort) ?? this.ports.get(ev.srcPort);
-    if (forced !== undefined) return this.datagram(forced, ev, bytes);
-    if (ev.srcPort === PORT_GTPV2 || ev.dstPort === PORT_GTPV2) return this.datagram('gtpv2', ev, bytes);
-    const sipPort = ev.srcPort === PORT_SIP || ev.dstPort === PORT_SIP || ev.srcPort === PORT_SIP_TLS || ev.dstPort === PORT_SIP_TLS;
+    const srcPort = ev.srcPort;
+    const dstPort = ev.dstPort;
+    const forced = this.forcedProtocol(srcPort, dstPort);
+    if (forced !== undefined) return this.datagram(forced, ev);
+    if (srcPort === PORT_GTPV2 || dstPort === PORT_GTPV2) return this.datagram('gtpv2', ev);
+    const sipPort = srcPort === PORT_SIP || dstPort === PORT_SIP || srcPort === PORT_SIP_TLS || dstPort === PORT_SIP_TLS;
     // RTP first: on the media path a map lookup is cheaper than any heuristic.
-    if (!sipPort) {
-      const toBinding = this.bindings.lookup(ev.dst, ev.dstPort);
-      const binding = toBinding ?? this.bindings.lookup(ev.src, ev.srcPort);
+    if (!sipPort && this.bindings.size !== 0) {
+      const toBinding = this.bindings.lookup(ev.dst, dstPort);
+      const binding = toBinding ?? this.bindings.lookup(ev.src, srcPort);
       if (binding !== undefined) {
-        if (binding.rtcp || looksLikeRtcp(bytes)) return this.count('rtcp', ev.frameNo);
+        if (binding.rtcp || looksLikeRtcp(ev.buf, ev.start, ev.end)) return this.count('rtcp', ev.frameNo);
         return this.rtp(ev, binding, toBinding !== undefined ? 'destination' : 'source');
       }
     }
-    if (sipPort || looksLikeSip(bytes)) return this.datagram('sip', ev, bytes);
-    if (ev.srcPort === PORT_DIAMETER || ev.dstPort === PORT_DIAMETER) return this.datagram('diameter', ev, bytes);
+    const bytes = ev.bytes;
+    if (sipPort || looksLikeSip(bytes)) return this.datagram('sip', ev);
+    if (srcPort === PORT_DIAMETER || dstPort === PORT_DIAMETER) return this.datagram('diameter', ev);
     if (this.options.rtpHeuristic && this.handlers.rtp && looksLikeRtp(bytes) && !looksLikeRtcp(bytes)) this.rtp(ev, undefined, 'heuristic');
+  }
+
+  /** Decode-as ports; most runs have none, and then no lookup is made. */
+  private forcedProtocol(srcPort: number, dstPort: number): AppProtocol | undefined {
+    const ports = this.ports;
+    if (ports.size === 0) return undefined;
+    return ports.get(dstPort) ?? ports.get(srcPort);
   }
 
   private sctp(ev: PayloadEvent): void {
     const ppid = ev.sctp?.ppid ?? 0;
-    const forced = this.ports.get(ev.dstPort) ?? this.ports.get(ev.srcPort);
-    if (forced !== undefined) return this.datagram(forced, ev, ev.bytes);
-    if (ppid === PPID_DIAMETER || ppid === PPID_DIAMETER_DTLS || ev.srcPort === PORT_DIAMETER || ev.dstPort === PORT_DIAMETER) return this.datagram('diameter', ev, ev.bytes);
-    if (looksLikeSip(ev.bytes) || ev.srcPort === PORT_SIP || ev.dstPort === PORT_SIP) return this.datagram('sip', ev, ev.bytes);
-    if (looksLikeDiameter(ev.bytes)) this.datagram('diameter', ev, ev.bytes);
+    const forced = this.forcedProtocol(ev.srcPort, ev.dstPort);
+    if (forced !== undefined) return this.datagram(forced, ev);
+    if (ppid === PPID_DIAMETER || ppid === PPID_DIAMETER_DTLS || ev.srcPort === PORT_DIAMETER || ev.dstPort === PORT_DIAMETER) return this.datagram('diameter', ev);
+    const bytes = ev.bytes;
+    if (looksLikeSip(bytes) || ev.srcPort === PORT_SIP || ev.dstPort === PORT_SIP) return this.datagram('sip', ev);
+    if (looksLikeDiameter(bytes)) this.datagram('diameter', ev);
   }
 
   /** One self-contained message (UDP datagram, SCTP user message). */
-  private datagram(proto: AppProtocol, ev: PayloadEvent, view: Uint8Array): void {
+  private datagram(proto: AppProtocol, ev: PayloadEvent): void {
     // Analyzers keep messages: copy them out of the capture buffer, which is reused.
-    const bytes = view.slice();
+    const bytes = ev.buf.slice(ev.start, ev.end);
     if (proto === 'sip') {
       if (isKeepAlive(bytes)) return this.count('sip-keepalive', ev.frameNo);
       const msg = decodeSipMessage(bytes);
@@ -169,11 +180,11 @@ export class AppDispatcher implements NetListener {
     this.handlers.sip?.(sdp === undefined ? { meta: m, message } : { meta: m, message, sdp });
   }
 
-  private rtp(ev: PayloadEvent, binding: import('./media-bindings.js').MediaBinding | undefined, boundBy: 'destination' | 'source' | 'heuristic'): void {
+  private rtp(ev: PayloadEvent, binding: MediaBinding | undefined, boundBy: 'destination' | 'source' | 'heuristic'): void {
     const handler = this.handlers.rtp;
     if (handler === undefined) {
       // Counting only (info): the RFC 3550 header check, without building the packet.
-      if (looksLikeRtp(ev.bytes)) tally(this.rtpCount, ev.frameNo);
+      if (looksLikeRtp(ev.buf, ev.start, ev.end)) tally(this.rtpCount, ev.frameNo);
       else this.appProblem(ev.frameNo, 'rtp', 'not an RTP version 2 packet');
       return;
     }
@@ -200,7 +211,7 @@ export class AppDispatcher implements NetListener {
       this.streams.set(key, state);
     }
     if (state.kind === 'undecided') this.detect(state, ev);
-    if (state.kind !== 'other' && state.kind !== 'undecided') state.last = { ...ev, bytes: EMPTY };
+    if (state.kind !== 'other' && state.kind !== 'undecided') state.last = new Payload(ev.frameNo, ev.ts, ev.transport, ev.src, ev.dst, ev.srcPort, ev.dstPort, ev.tunnel, EMPTY, 0, 0);
     if (state.kind === 'sip' && state.sip) {
       if (ev.tcpGap) this.sipItems(state.sip.gap(ev.frameNo), ev);
       this.sipItems(state.sip.push(ev.bytes, ev.frameNo, ev.ts), ev);
@@ -232,7 +243,7 @@ export class AppDispatcher implements NetListener {
   }
 
   private detect(state: StreamState, ev: PayloadEvent): void {
-    const forced = this.ports.get(ev.dstPort) ?? this.ports.get(ev.srcPort);
+    const forced = this.forcedProtocol(ev.srcPort, ev.dstPort);
     const b = ev.bytes;
     let kind: StreamKind = 'undecided';
     if (forced === 'sip' || (forced === undefined && (ev.srcPort === PORT_SIP || ev.dstPort === PORT_SIP || looksLikeSip(b)))) kind = 'sip';

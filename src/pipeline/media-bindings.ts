@@ -20,9 +20,11 @@ export interface MediaBinding {
 const DEFAULT_MAX_BINDINGS = 65536;
 
 export class MediaBindings {
-  private readonly byAddress = new Map<string, Map<number, MediaBinding>>();
-  private count = 0;
-  private readonly order: [string, number][] = [];
+  // Looked up by port first (a small-integer key hashes for free), then by address among the
+  // few bindings sharing that port: one map lookup per packet on the media path.
+  private readonly byPort = new Map<number, MediaBinding[]>();
+  /** Insertion order, for evicting the oldest binding when the table is full. */
+  private readonly order = new Set<string>();
 
   constructor(private readonly maxBindings = DEFAULT_MAX_BINDINGS) {}
 
@@ -43,32 +45,46 @@ export class MediaBindings {
   }
 
   lookup(address: string, port: number): MediaBinding | undefined {
-    return this.byAddress.get(address)?.get(port);
+    const list = this.byPort.get(port);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i]!;
+      if (b.address === address) return b;
+    }
+    return undefined;
   }
 
   get size(): number {
-    return this.count;
+    return this.order.size;
   }
 
   private set(binding: MediaBinding): void {
-    let ports = this.byAddress.get(binding.address);
-    if (ports === undefined) {
-      ports = new Map();
-      this.byAddress.set(binding.address, ports);
+    let list = this.byPort.get(binding.port);
+    if (list === undefined) {
+      list = [];
+      this.byPort.set(binding.port, list);
     }
-    if (!ports.has(binding.port)) {
-      this.count++;
-      this.order.push([binding.address, binding.port]);
-    }
-    ports.set(binding.port, binding);
-    while (this.count > this.maxBindings) this.evictOldest();
+    const key = `${binding.port} ${binding.address}`;
+    const at = list.findIndex((b) => b.address === binding.address);
+    if (at >= 0) list[at] = binding;
+    else list.push(binding);
+    // A binding set again keeps its place in the eviction order, as it always has.
+    this.order.add(key);
+    while (this.order.size > this.maxBindings) this.evictOldest();
   }
 
   private evictOldest(): void {
-    const oldest = this.order.shift();
-    if (oldest === undefined) return;
-    const ports = this.byAddress.get(oldest[0]);
-    if (ports?.delete(oldest[1])) this.count--;
-    if (ports && ports.size === 0) this.byAddress.delete(oldest[0]);
+    const oldest = this.order.values().next();
+    if (oldest.done === true) return;
+    const key = oldest.value;
+    this.order.delete(key);
+    const space = key.indexOf(' ');
+    const port = Number(key.slice(0, space));
+    const address = key.slice(space + 1);
+    const list = this.byPort.get(port);
+    if (list === undefined) return;
+    const at = list.findIndex((b) => b.address === address);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) this.byPort.delete(port);
   }
 }

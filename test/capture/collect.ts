@@ -13,7 +13,8 @@ export interface KeptFrame {
 
 export async function collect(path: string, options?: ReadCaptureOptions): Promise<{ frames: KeptFrame[]; summary: CaptureSummary }> {
   const frames: KeptFrame[] = [];
-  const summary = await readCapture(path, (f) => frames.push({ ...f, bytes: f.bytes.slice() }), options);
+  const summary = await readCapture(path, (f) =>
+      frames.push({ frameNo: f.frameNo, tsSec: f.tsSec, tsNsec: f.tsNsec, linkType: f.linkType, interfaceId: f.interfaceId, origLen: f.origLen, bytes: f.data.slice(f.start, f.end) }), options);
   return { frames, summary };
 }
 

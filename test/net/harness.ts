@@ -6,8 +6,11 @@ import { NetDecoder, type NetOptions, type NetStats } from '../../src/net/decode
 import type { EspEvent, NetProblem, PayloadEvent } from '../../src/net/events.js';
 import { frameOf } from '../fixtures/packets.js';
 
+/** A payload event kept past its callback: its bytes copied, without the buffer they sat in. */
+export type KeptPayload = Omit<PayloadEvent, 'buf' | 'start' | 'end'>;
+
 export interface Decoded {
-  payloads: PayloadEvent[];
+  payloads: KeptPayload[];
   esp: EspEvent[];
   problems: NetProblem[];
   stats: NetStats;
@@ -16,12 +19,15 @@ export interface Decoded {
 export type Input = Uint8Array | Frame;
 
 function recorder(options: NetOptions): { decoder: NetDecoder; result: () => Decoded } {
-  const payloads: PayloadEvent[] = [];
+  const payloads: KeptPayload[] = [];
   const esp: EspEvent[] = [];
   const problems: NetProblem[] = [];
   const decoder = new NetDecoder(
     {
-      payload: (e) => payloads.push({ ...e, bytes: e.bytes.slice() }),
+      payload: (e) => {
+        const { buf: _buf, start: _start, end: _end, ...flow } = e;
+        payloads.push({ ...flow, bytes: e.buf.slice(e.start, e.end) });
+      },
       esp: (e) => esp.push(e),
       problem: (p) => problems.push(p),
     },
@@ -54,7 +60,7 @@ export function utf8(bytes: Uint8Array): string {
 }
 
 /** Concatenated payload text of the events, in order. */
-export function joined(events: PayloadEvent[]): string {
+export function joined(events: readonly KeptPayload[]): string {
   return events.map((e) => utf8(e.bytes)).join('');
 }
 

@@ -65,22 +65,22 @@ export function decodeRtp(bytes: Uint8Array): RtpPacket | DecodeError {
  * that is not RTCP seen through the marker bit (RFC 5761 §4: 72–76 = 200–204 − 128), and a
  * header (CSRCs, extension, padding) that fits the datagram.
  */
-export function looksLikeRtp(bytes: Uint8Array): boolean {
-  if (bytes.length < FIXED_HEADER) return false;
-  const b0 = bytes[0] as number;
+export function looksLikeRtp(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  if (end - start < FIXED_HEADER) return false;
+  const b0 = bytes[start] as number;
   if (b0 >> 6 !== 2) return false;
-  const pt = (bytes[1] as number) & 0x7f;
+  const pt = (bytes[start + 1] as number) & 0x7f;
   if (pt >= 72 && pt <= 76) return false;
-  let offset = FIXED_HEADER + 4 * (b0 & 0x0f);
-  if (offset > bytes.length) return false;
+  let offset = start + FIXED_HEADER + 4 * (b0 & 0x0f);
+  if (offset > end) return false;
   if ((b0 & 0x10) !== 0) {
-    if (offset + 4 > bytes.length) return false;
+    if (offset + 4 > end) return false;
     offset += 4 + 4 * readU16(bytes, offset + 2);
-    if (offset > bytes.length) return false;
+    if (offset > end) return false;
   }
   if ((b0 & 0x20) !== 0) {
-    const pad = bytes[bytes.length - 1] as number;
-    if (pad === 0 || offset + pad > bytes.length) return false;
+    const pad = bytes[end - 1] as number;
+    if (pad === 0 || offset + pad > end) return false;
   }
   return true;
 }

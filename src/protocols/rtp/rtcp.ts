@@ -5,13 +5,13 @@ import { readU16, readU32 } from './big-endian.js';
 import { RTCP_PACKET_TYPES, type RtcpPacket } from './types.js';
 
 /** Version 2, a known RTCP packet type, and a first packet whose length fits the datagram. */
-export function looksLikeRtcp(bytes: Uint8Array): boolean {
-  if (bytes.length < 8) return false;
-  const b0 = bytes[0] as number;
+export function looksLikeRtcp(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  if (end - start < 8) return false;
+  const b0 = bytes[start] as number;
   if (b0 >> 6 !== 2) return false;
-  if (!RTCP_PACKET_TYPES.has(bytes[1] as number)) return false;
-  const length = 4 * (readU16(bytes, 2) + 1);
-  return length <= bytes.length;
+  if (!RTCP_PACKET_TYPES.has(bytes[start + 1] as number)) return false;
+  const length = 4 * (readU16(bytes, start + 2) + 1);
+  return length <= end - start;
 }
 
 /** Split a compound RTCP packet into its packets (headers only). */

@@ -18,6 +18,8 @@ import type {
   SdpSession,
 } from './types.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 type Parsed = SessionDescription & { preconditions?: RawPrecondition[] };
 type ParsedMedia = MediaDescription & { preconditions?: RawPrecondition[] };
 
@@ -155,29 +157,23 @@ function payloadFormats(pm: MediaAttributes, formats: readonly string[], index: 
     listed.add(pt);
     const fmtpText = fmtps.get(pt);
     const fmtp = fmtpText === undefined ? (Object.create(null) as Record<string, string>) : parseFmtpParameters(fmtpText);
-    const base = { payloadType: pt, fmtp, ...(fmtpText !== undefined ? { fmtpText } : {}) };
     const map = rtpmaps.get(pt);
-    if (map !== undefined) {
-      const encodingName = String(map.codec);
-      const clockRate = numberOf(map.rate);
-      const channels = numberOf(map.encoding);
-      out.push({
-        ...base,
-        encodingName,
-        encodingKey: encodingName.toLowerCase(),
-        staticMapping: false,
-        ...(clockRate !== undefined ? { clockRate } : {}),
-        ...(channels !== undefined ? { channels } : {}),
-      });
-      continue;
+    const st = map === undefined ? staticPayloadType(pt) : undefined;
+    if (map === undefined && st === undefined) warnings.push(`media #${index + 1}: dynamic payload type ${pt} has no a=rtpmap`);
+    const encodingName = map !== undefined ? String(map.codec) : st?.encodingName;
+    const clockRate = map !== undefined ? numberOf(map.rate) : st?.clockRate;
+    const channels = map !== undefined ? numberOf(map.encoding) : st?.channels;
+    // Built field by field: spreading optional parts ({ ...a, ...(x ? { x } : {}) }) costs far more.
+    const format = { payloadType: pt, fmtp } as Mutable<SdpPayloadFormat>;
+    if (fmtpText !== undefined) format.fmtpText = fmtpText;
+    if (encodingName !== undefined) {
+      format.encodingName = encodingName;
+      format.encodingKey = encodingName.toLowerCase();
     }
-    const st = staticPayloadType(pt);
-    if (st !== undefined) {
-      out.push({ ...base, encodingName: st.encodingName, encodingKey: st.encodingName.toLowerCase(), clockRate: st.clockRate, channels: st.channels, staticMapping: true });
-    } else {
-      warnings.push(`media #${index + 1}: dynamic payload type ${pt} has no a=rtpmap`);
-      out.push({ ...base, staticMapping: false });
-    }
+    format.staticMapping = st !== undefined;
+    if (clockRate !== undefined) format.clockRate = clockRate;
+    if (channels !== undefined) format.channels = channels;
+    out.push(format);
   }
   for (const pt of rtpmaps.keys()) {
     if (!listed.has(pt)) warnings.push(`media #${index + 1}: a=rtpmap for payload type ${pt} not listed on the m= line`);
