@@ -1,20 +1,16 @@
 // `imscap audit-sdp CAPTURE`: SDP offer/answer and AMR mode-set checks for CI. Exit 0 when
-// clean, 1 when a finding reaches --fail-on, 2 on usage errors or unreadable input.
+// clean, 1 when a finding reaches --fail-on, 2 on usage errors or unreadable input. Registering
+// the command loads only commander and the rule ids; the auditor loads when it runs
+// (audit-sdp-action.ts).
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Option } from 'commander';
 import type { RegisterCommand } from './command.js';
-import { runCapturePass } from './capture-pass.js';
-import { EXIT_CLEAN, EXIT_FINDINGS, UsageError } from './exit-codes.js';
-import { chooseFormat, emitReport } from './output.js';
-import { SdpAuditor } from '../analysis/sdp-audit/auditor.js';
+import { UsageError } from './exit-codes.js';
 import { AUDIT_RULE_IDS, isAuditRuleId, type AuditRuleId } from '../analysis/sdp-audit/rules.js';
-import { parseSeverity, reachesThreshold, type Severity } from '../report/findings.js';
-import { renderSdpAuditJson, renderSdpAuditJunit, renderSdpAuditSarif, renderSdpAuditText, type SdpAuditDocument } from '../report/sdp-audit.js';
+import { parseSeverity, type Severity } from '../report/findings.js';
 
-const FORMATS = ['text', 'json', 'junit', 'sarif'] as const;
-
-interface AuditSdpOptions {
+export interface AuditSdpOptions {
   format: string;
   output?: string;
   force?: boolean;
@@ -70,21 +66,7 @@ export const registerAuditSdp: RegisterCommand = (program, setExit) => {
     .addOption(new Option('--rules <list>', `rules to run: "a,b" only those, "-a" all but a (repeatable); ids: ${AUDIT_RULE_IDS.join(', ')}`).argParser(collect).default([], 'all rules'))
     .option('--fail-on <severity>', 'exit 1 when a finding is at least: error, warning, note, or never', 'error')
     .action(async (capture: string, opts: AuditSdpOptions) => {
-      const format = chooseFormat(opts.format, FORMATS, 'text');
-      const rules = parseRuleSelection(opts.rules);
-      const failOn = parseFailOn(opts.failOn);
-      const auditor = new SdpAuditor({ rules });
-      await runCapturePass(capture, auditor.handlers());
-      const doc: SdpAuditDocument = { capture, ...auditor.finish() };
-      const text =
-        format === 'json'
-          ? renderSdpAuditJson(doc)
-          : format === 'junit'
-            ? renderSdpAuditJunit(doc)
-            : format === 'sarif'
-              ? renderSdpAuditSarif(doc, program.version() ?? '0.0.0', artifactUri(capture))
-              : renderSdpAuditText(doc);
-      emitReport(text, opts);
-      setExit(reachesThreshold(doc.findings, failOn) ? EXIT_FINDINGS : EXIT_CLEAN);
+      const { runAuditSdp } = await import('./audit-sdp-action.js');
+      setExit(await runAuditSdp(capture, opts, program.version() ?? '0.0.0'));
     });
 };

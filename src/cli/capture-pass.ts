@@ -2,7 +2,7 @@
 // tail, lying record length) said on stderr with the file, frame and offset.
 import { runPass, type PassOptions, type PassResult } from '../pipeline/pass.js';
 import type { PassHandlers } from '../pipeline/events.js';
-import { ProgressBar } from './terminal.js';
+import { ProgressBar } from './progress.js';
 import { writeErr } from './io.js';
 
 export async function runCapturePass(path: string, handlers: PassHandlers, options: PassOptions = {}): Promise<PassResult> {

@@ -1,18 +1,10 @@
 // `imscap decode CAPTURE`: every decoded SIP / SDP / Diameter / GTPv2 / RTP message with its
-// frame, time, flow and typed fields, as streamed JSON or as an indented text tree.
+// frame, time, flow and typed fields, as streamed JSON or as an indented text tree. Registering
+// the command loads only commander; the decoders load when it runs (decode-action.ts). The
+// option parsers stay here: calls and flow share parseDecodeAs.
 import type { RegisterCommand } from './command.js';
-import { runCapturePass } from './capture-pass.js';
 import { UsageError } from './exit-codes.js';
-import { chooseFormat } from './output.js';
-import { writeOut } from './io.js';
 import type { AppProtocol } from '../pipeline/dispatch.js';
-import type { MessageMeta, PassHandlers } from '../pipeline/events.js';
-import { diameterRecord } from '../report/decode/diameter.js';
-import { gtpv2Record } from '../report/decode/gtpv2.js';
-import type { DecodedRecord } from '../report/decode/record.js';
-import { rtpRecord } from '../report/decode/rtp.js';
-import { sdpRecord, sipRecord } from '../report/decode/sip.js';
-import { DecodeWriter } from '../report/decode/writer.js';
 
 export const DECODE_PROTOCOLS = ['sip', 'sdp', 'diameter', 'gtpv2', 'rtp'] as const;
 export type DecodeProtocol = (typeof DECODE_PROTOCOLS)[number];
@@ -78,57 +70,11 @@ export function parseDecodeAs(values: readonly string[]): Map<number, AppProtoco
   return ports;
 }
 
-interface DecodeOptions {
+export interface DecodeOptions {
   format: string;
   proto?: string[];
   frame?: string[];
   decodeAs?: string[];
-}
-
-/** Thrown through the reader (as an abort reason) once every selected frame has gone by. */
-class FramesDone extends Error {
-  override readonly name = 'FramesDone';
-}
-
-/** The pass handlers that turn the selected messages into records for `emit`. */
-export function decodeHandlers(protocols: ReadonlySet<DecodeProtocol>, ranges: readonly FrameRange[], emit: (record: DecodedRecord) => void, pastLastFrame: () => void): PassHandlers {
-  const lastFrame = ranges.length === 0 ? Infinity : Math.max(...ranges.map((r) => r.to));
-  const wanted = (meta: MessageMeta): boolean => {
-    const f = meta.frameNo;
-    if (f > lastFrame) {
-      pastLastFrame();
-      return false;
-    }
-    return ranges.length === 0 || ranges.some((r) => f >= r.from && f <= r.to);
-  };
-  const handlers: PassHandlers = {};
-  if (protocols.has('sip')) {
-    handlers.sip = (e) => {
-      if (wanted(e.meta)) emit(sipRecord(e));
-    };
-  } else if (protocols.has('sdp')) {
-    handlers.sip = (e) => {
-      if (!wanted(e.meta)) return;
-      const r = sdpRecord(e);
-      if (r !== undefined) emit(r);
-    };
-  }
-  if (protocols.has('diameter')) {
-    handlers.diameter = (e) => {
-      if (wanted(e.meta)) emit(diameterRecord(e));
-    };
-  }
-  if (protocols.has('gtpv2')) {
-    handlers.gtpv2 = (e) => {
-      if (wanted(e.meta)) emit(gtpv2Record(e));
-    };
-  }
-  if (protocols.has('rtp')) {
-    handlers.rtp = (e) => {
-      if (wanted(e.meta)) emit(rtpRecord(e));
-    };
-  }
-  return handlers;
 }
 
 export const registerDecode: RegisterCommand = (program) => {
@@ -141,23 +87,7 @@ export const registerDecode: RegisterCommand = (program) => {
     .option('--frame <N|N-M>', 'only messages shown at these frames (repeatable or comma list)', collect)
     .option('--decode-as <PORT=proto>', `treat a port as ${DECODE_AS_PROTOCOLS.join(', ')} (repeatable)`, collect)
     .action(async (capture: string, opts: DecodeOptions) => {
-      const format = chooseFormat(opts.format, ['text', 'json'] as const, 'text');
-      const protocols = parseProtocols(opts.proto ?? []);
-      const ranges = parseFrameRanges(opts.frame ?? []);
-      const ports = parseDecodeAs(opts.decodeAs ?? []);
-      const writer = new DecodeWriter(format, writeOut);
-      const stop = new AbortController();
-      const done = new FramesDone('every selected frame was read');
-      const handlers = decodeHandlers(protocols, ranges, (r) => writer.write(r), () => stop.abort(done));
-      try {
-        await runCapturePass(capture, handlers, { ports, signal: stop.signal });
-      } catch (err) {
-        if (err !== done) {
-          // Keep what was written a valid document, then report the failure.
-          if (writer.written > 0) writer.end();
-          throw err;
-        }
-      }
-      writer.end();
+      const { runDecode } = await import('./decode-action.js');
+      await runDecode(capture, opts);
     });
 };

@@ -1,20 +1,12 @@
 // `imscap extract-amr CAPTURE --out DIR`: every AMR / AMR-WB stream of every call to its own
 // file (RFC 4867 §5 storage format, or 3GP with --container 3gp), written atomically, never
-// replacing an existing file without --force, then a summary table on stdout.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// replacing an existing file without --force, then a summary table on stdout. Registering the
+// command loads only commander; the extractor loads when it runs (extract-amr-action.ts).
 import type { RegisterCommand } from './command.js';
-import { runCapturePass } from './capture-pass.js';
 import { UsageError } from './exit-codes.js';
-import { chooseFormat } from './output.js';
-import { writeOut } from './io.js';
-import { CODEC_OPTION, OCTET_ALIGN_OPTION, codecChoice, type CodecOptions } from './streams.js';
-import { AmrExtractor } from '../analysis/amr-extract/extractor.js';
-import type { AmrContainer, ExtractSink } from '../analysis/amr-extract/types.js';
-import { AtomicFile } from '../output/atomic-file.js';
-import { renderAmrExtractJson, renderAmrExtractText } from '../report/amr-extract.js';
+import { CODEC_OPTION, OCTET_ALIGN_OPTION, type CodecOptions } from './streams.js';
 
-interface ExtractOptions extends CodecOptions {
+export interface ExtractOptions extends CodecOptions {
   out: string;
   container: string;
   force?: boolean;
@@ -39,18 +31,6 @@ export function parseSsrcs(values: readonly string[]): number[] {
   return out;
 }
 
-function chooseContainer(value: string): AmrContainer {
-  if (value === 'amr' || value === '3gp') return value;
-  throw new UsageError(`unknown container '${value}' (choose amr, 3gp)`);
-}
-
-/** An atomic file inside `outDir`; names come from packet data, so the directory is checked again. */
-function fileSink(outDir: string, name: string, force: boolean): ExtractSink {
-  const path = join(outDir, name);
-  if (dirname(resolve(path)) !== outDir) throw new UsageError(`refusing to write outside ${outDir}: ${name}`);
-  return new AtomicFile(path, force);
-}
-
 export const registerExtractAmr: RegisterCommand = (program) => {
   program
     .command('extract-amr')
@@ -65,37 +45,7 @@ export const registerExtractAmr: RegisterCommand = (program) => {
     .option(...OCTET_ALIGN_OPTION)
     .option('-f, --format <format>', 'summary as text or json', 'text')
     .action(async (capture: string, opts: ExtractOptions) => {
-      const format = chooseFormat(opts.format, ['text', 'json'] as const, 'text');
-      const container = chooseContainer(opts.container);
-      const ssrcs = parseSsrcs(opts.ssrc);
-      const codec = codecChoice(opts);
-      const outDir = resolve(opts.out);
-      try {
-        mkdirSync(outDir, { recursive: true });
-      } catch (err) {
-        throw new UsageError(`cannot create ${outDir}: ${(err as Error).message}`);
-      }
-      const stop = new AbortController();
-      const extractor = new AmrExtractor({
-        sinks: (name) => fileSink(outDir, name, opts.force === true),
-        container,
-        ...codec,
-        callIds: opts.call,
-        ssrcs,
-        onFatal: () => stop.abort(),
-      });
-      try {
-        await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal });
-      } catch (err) {
-        extractor.abort();
-        throw extractor.failure ?? err;
-      }
-      const report = extractor.finish();
-      if (extractor.failure !== undefined) {
-        extractor.abort();
-        throw extractor.failure;
-      }
-      const doc = { capture, outDir, ...report };
-      writeOut(format === 'json' ? renderAmrExtractJson(doc) : renderAmrExtractText(doc));
+      const { runExtractAmr } = await import('./extract-amr-action.js');
+      await runExtractAmr(capture, opts);
     });
 };

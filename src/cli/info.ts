@@ -1,9 +1,12 @@
-// `imscap info CAPTURE`: what the capture holds, layer by layer.
+// `imscap info CAPTURE`: what the capture holds, layer by layer. Registering the command loads
+// only commander; the pass and the report load when the command runs (info-action.ts).
 import type { RegisterCommand } from './command.js';
-import { runCapturePass } from './capture-pass.js';
-import { captureInfo } from '../analysis/capture-info.js';
-import { renderInfoJson, renderInfoText } from '../report/info.js';
-import { chooseFormat, emitReport } from './output.js';
+
+export interface InfoOptions {
+  format: string;
+  output?: string;
+  force?: boolean;
+}
 
 export const registerInfo: RegisterCommand = (program) => {
   program
@@ -13,10 +16,8 @@ export const registerInfo: RegisterCommand = (program) => {
     .option('-f, --format <format>', 'text or json', 'text')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--force', 'overwrite the output file if it exists')
-    .action(async (capture: string, opts: { format: string; output?: string; force?: boolean }) => {
-      const format = chooseFormat(opts.format, ['text', 'json'] as const, 'text');
-      const pass = await runCapturePass(capture, {});
-      const report = captureInfo(capture, pass);
-      emitReport(format === 'json' ? renderInfoJson(report) : renderInfoText(report), opts);
+    .action(async (capture: string, opts: InfoOptions) => {
+      const { runInfo } = await import('./info-action.js');
+      await runInfo(capture, opts);
     });
 };

@@ -1,11 +1,12 @@
 // Command-line entry: parses arguments, maps outcomes to exit codes (0 clean, 1 findings,
-// 2 usage or unreadable input, 3 internal error). The work lives in the command modules.
+// 2 usage or unreadable input, 3 internal error). The work lives in the command modules, each
+// loaded only when its command runs: what this module imports stays small (start-up time).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { FormatError } from './output.js';
 import { OutputDirectoryError, OutputExistsError } from '../output/atomic-file.js';
-import { CaptureError } from '../capture/source.js';
+import { CaptureError } from '../capture/capture-error.js';
 import { COMMANDS } from './commands.js';
 import { setCliIo, writeErr, writeOut, type CliIo } from './io.js';
 

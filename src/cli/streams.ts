@@ -1,14 +1,18 @@
-// `imscap streams CAPTURE`: the RTP stream table, like Wireshark's RTP Streams.
+// `imscap streams CAPTURE`: the RTP stream table, like Wireshark's RTP Streams. Registering the
+// command loads only commander; the pass and the table load when it runs (streams-action.ts).
 import type { RegisterCommand } from './command.js';
-import { runCapturePass } from './capture-pass.js';
 import { UsageError } from './exit-codes.js';
-import { chooseFormat, emitReport } from './output.js';
-import { RtpStreamTable, type AmrCodecOption } from '../analysis/rtp-streams.js';
-import { renderStreamsJson, renderStreamsText } from '../report/streams.js';
+import type { AmrCodecOption } from '../analysis/rtp-streams.js';
 
 export interface CodecOptions {
   codec?: string;
   octetAlign?: boolean;
+}
+
+export interface StreamsOptions extends CodecOptions {
+  format: string;
+  output?: string;
+  force?: boolean;
 }
 
 /** --codec amr|amr-wb and --octet-align: the format of streams no SDP describes. */
@@ -35,11 +39,8 @@ export const registerStreams: RegisterCommand = (program) => {
     .option('--force', 'overwrite the output file if it exists')
     .option(...CODEC_OPTION)
     .option(...OCTET_ALIGN_OPTION)
-    .action(async (capture: string, opts: CodecOptions & { format: string; output?: string; force?: boolean }) => {
-      const format = chooseFormat(opts.format, ['text', 'json'] as const, 'text');
-      const table = new RtpStreamTable(codecChoice(opts));
-      await runCapturePass(capture, { sip: (e) => table.sip(e), rtp: (e) => table.rtp(e) }, { rtpHeuristic: true });
-      const doc = { capture, ...table.finish() };
-      emitReport(format === 'json' ? renderStreamsJson(doc) : renderStreamsText(doc), opts);
+    .action(async (capture: string, opts: StreamsOptions) => {
+      const { runStreams } = await import('./streams-action.js');
+      await runStreams(capture, opts);
     });
 };

@@ -2,12 +2,13 @@
 // or as the default, --subscribers FILE for many (CSV with a header naming imsi, impi, k, op,
 // opc, amf in any order). Errors name the option, or the file and line, never a key value.
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { computeOpc } from '../crypto/milenage.js';
 import { parseHex } from '../analysis/sqn/hex.js';
 import { isImsi } from '../analysis/sqn/identity.js';
 import { SubscriberKeyTable, type SubscriberKey } from '../analysis/sqn/keys.js';
 import { UsageError } from './exit-codes.js';
+
+export { addSubscriberKeyOptions } from './subscriber-options.js';
 
 export interface KeyOptions {
   readonly k?: string;
@@ -163,15 +164,4 @@ export function subscriberKeysFromOptions(opts: SubscriberKeyOptions): Subscribe
   const fallback = keyFromOptions(opts);
   if (opts.subscribers !== undefined) return parseSubscribers(readFileSync(opts.subscribers, 'utf8'), opts.subscribers, fallback);
   return fallback === undefined ? undefined : new SubscriberKeyTable(fallback);
-}
-
-/** Adds the key options of a capture command (sqn-check, registration-report). */
-export function addSubscriberKeyOptions(command: Command): Command {
-  return command
-    .option('--k <hex>', 'subscriber key K (32 hex digits): for every subscriber not in --subscribers')
-    .option('--op <hex>', 'operator variant OP (32 hex digits)')
-    .option('--opc <hex>', 'OPc (32 hex digits), instead of --op')
-    .option('--amf <hex>', 'AMF the HSS uses (4 hex digits), checked against each AUTN')
-    .option('--subscribers <file>', 'CSV of subscriber keys: header of imsi, impi, k, op, opc, amf')
-    .option('--show-keys', 'include K / OP / OPc in the report');
 }

@@ -10,26 +10,16 @@ interface Run {
   readonly err: string;
 }
 
-/** Runs `imscap ...args` in this process, collecting stdout and stderr. */
+/**
+ * Runs `imscap ...args` in this process, collecting stdout and stderr through main's output sinks
+ * (the process streams are left alone: the test runner reports through them, and a command
+ * awaits while it loads its module).
+ */
 async function imscap(...args: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const stdoutWrite = process.stdout.write;
-  const stderrWrite = process.stderr.write;
-  const collect = (into: string[]) =>
-    ((chunk: string | Uint8Array) => {
-      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    }) as typeof process.stdout.write;
-  process.stdout.write = collect(out);
-  process.stderr.write = collect(err);
-  try {
-    const code = await main(args);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = stdoutWrite;
-    process.stderr.write = stderrWrite;
-  }
+  const code = await main(args, { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s) });
+  return { code, out: out.join(''), err: err.join('') };
 }
 
 const xorHex = (a: string, b: string): string => (BigInt(`0x${a}`) ^ BigInt(`0x${b}`)).toString(16).padStart(a.length, '0');
