@@ -12,7 +12,7 @@ import { sdpOf } from '../protocols/sip/body.js';
 import { decodeDiameterMessage, looksLikeDiameter } from '../protocols/diameter/decode.js';
 import { DiameterStreamFramer, type FramedDiameterMessage } from '../protocols/diameter/framer.js';
 import { decodeGtpv2 } from '../protocols/gtpv2/decode.js';
-import { decodeRtp, looksLikeRtp } from '../protocols/rtp/decode.js';
+import { decodeRtpAt, looksLikeRtp } from '../protocols/rtp/decode.js';
 import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
 import { WebSocketStream } from '../protocols/websocket/stream.js';
 import { looksLikeHttpHandshake } from '../protocols/websocket/handshake.js';
@@ -188,7 +188,7 @@ export class AppDispatcher implements NetListener {
       else this.appProblem(ev.frameNo, 'rtp', 'not an RTP version 2 packet');
       return;
     }
-    const packet = decodeRtp(ev.bytes);
+    const packet = decodeRtpAt(ev.buf, ev.start, ev.end);
     if (isDecodeError(packet)) return this.appProblem(ev.frameNo, 'rtp', packet.reason);
     tally(this.rtpCount, ev.frameNo);
     handler({ meta: meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy });

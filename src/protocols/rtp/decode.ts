@@ -7,41 +7,47 @@ const FIXED_HEADER = 12;
 const NO_CSRCS: readonly number[] = Object.freeze([]);
 
 export function decodeRtp(bytes: Uint8Array): RtpPacket | DecodeError {
-  if (bytes.length < FIXED_HEADER) return decodeError('rtp', 'shorter than the 12-byte fixed header', 0);
-  const b0 = bytes[0] as number;
-  const b1 = bytes[1] as number;
+  return decodeRtpAt(bytes, 0, bytes.length);
+}
+
+/** The packet in buf[start, end), read in place (error offsets count from `start`). */
+export function decodeRtpAt(buf: Uint8Array, start: number, end: number): RtpPacket | DecodeError {
+  const length = end - start;
+  if (length < FIXED_HEADER) return decodeError('rtp', 'shorter than the 12-byte fixed header', 0);
+  const b0 = buf[start] as number;
+  const b1 = buf[start + 1] as number;
   if (b0 >> 6 !== 2) return decodeError('rtp', `version ${b0 >> 6} is not 2`, 0);
   const hasPadding = (b0 & 0x20) !== 0;
   const hasExtension = (b0 & 0x10) !== 0;
   const csrcCount = b0 & 0x0f;
   let offset = FIXED_HEADER + 4 * csrcCount;
-  if (offset > bytes.length) return decodeError('rtp', 'CSRC list runs past the end', FIXED_HEADER);
+  if (offset > length) return decodeError('rtp', 'CSRC list runs past the end', FIXED_HEADER);
 
   let csrcs = NO_CSRCS;
   if (csrcCount > 0) {
     const list: number[] = [];
-    for (let i = FIXED_HEADER; i < offset; i += 4) list.push(readU32(bytes, i));
+    for (let i = FIXED_HEADER; i < offset; i += 4) list.push(readU32(buf, start + i));
     csrcs = list;
   }
 
   let extension: RtpHeaderExtension | undefined;
   if (hasExtension) {
     // RFC 3550 §5.3.1: 16-bit profile field, 16-bit length in 32-bit words, then the words.
-    if (offset + 4 > bytes.length) return decodeError('rtp', 'header extension runs past the end', offset);
-    const profile = readU16(bytes, offset);
-    const words = readU16(bytes, offset + 2);
-    const end = offset + 4 + 4 * words;
-    if (end > bytes.length) return decodeError('rtp', 'header extension runs past the end', offset);
-    extension = { profile, data: bytes.subarray(offset + 4, end) };
-    offset = end;
+    if (offset + 4 > length) return decodeError('rtp', 'header extension runs past the end', offset);
+    const profile = readU16(buf, start + offset);
+    const words = readU16(buf, start + offset + 2);
+    const extEnd = offset + 4 + 4 * words;
+    if (extEnd > length) return decodeError('rtp', 'header extension runs past the end', offset);
+    extension = { profile, data: buf.subarray(start + offset + 4, start + extEnd) };
+    offset = extEnd;
   }
 
   let paddingLength = 0;
   if (hasPadding) {
     // RFC 3550 §5.1: the last octet counts the padding octets, itself included.
-    paddingLength = bytes[bytes.length - 1] as number;
-    if (paddingLength === 0 || offset + paddingLength > bytes.length) {
-      return decodeError('rtp', 'padding count is zero or larger than the payload', bytes.length - 1);
+    paddingLength = buf[end - 1] as number;
+    if (paddingLength === 0 || offset + paddingLength > length) {
+      return decodeError('rtp', 'padding count is zero or larger than the payload', length - 1);
     }
   }
 
@@ -49,13 +55,13 @@ export function decodeRtp(bytes: Uint8Array): RtpPacket | DecodeError {
     version: 2,
     marker: (b1 & 0x80) !== 0,
     payloadType: b1 & 0x7f,
-    sequence: readU16(bytes, 2),
-    timestamp: readU32(bytes, 4),
-    ssrc: readU32(bytes, 8),
+    sequence: readU16(buf, start + 2),
+    timestamp: readU32(buf, start + 4),
+    ssrc: readU32(buf, start + 8),
     csrcs,
     paddingLength,
     headerLength: offset,
-    payload: bytes.subarray(offset, bytes.length - paddingLength),
+    payload: buf.subarray(start + offset, end - paddingLength),
   };
   return extension === undefined ? packet : { ...packet, extension };
 }

@@ -1,8 +1,8 @@
-// The RTP / RTCP header checks run in place on a capture buffer: looking at bytes[start, end)
+// The RTP decoder and the RTP / RTCP header checks run in place on a capture buffer: looking at bytes[start, end)
 // must give the answer the same bytes give alone, whatever surrounds them.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { looksLikeRtp } from '../../../src/protocols/rtp/decode.js';
+import { decodeRtp, decodeRtpAt, looksLikeRtp } from '../../../src/protocols/rtp/decode.js';
 import { looksLikeRtcp } from '../../../src/protocols/rtp/rtcp.js';
 
 function rtp(o: { cc?: number; x?: number; pad?: number; pt?: number; payload?: number }): Uint8Array {
@@ -47,4 +47,25 @@ test('header checks at an offset agree with the checks on the bytes alone', () =
   assert.equal(looksLikeRtp(rtp({ cc: 15, payload: 0 }).subarray(0, 40)), false);
   assert.equal(looksLikeRtcp(rtcpSr), true);
   assert.equal(looksLikeRtcp(rtcpSr.subarray(0, 20)), false);
+});
+
+test('decoding a packet in place gives the packet the bytes alone give', () => {
+  const withCsrc = rtp({ cc: 2, payload: 5 });
+  withCsrc.set([0, 0, 0, 7, 0xff, 0xff, 0xff, 0xff], 12);
+  const withExt = rtp({ x: 1, pad: 3, payload: 6 });
+  withExt.set([0xbe, 0xde, 0, 1, 1, 2, 3, 4], 12);
+  const cases = [rtp({}), withCsrc, withExt, rtp({ pad: 200, payload: 1 }), rtp({ cc: 15, payload: 0 }).subarray(0, 40), new Uint8Array(11)];
+  for (const [i, bytes] of cases.entries()) {
+    const chunk = new Uint8Array(5 + bytes.length + 5).fill(0x21);
+    chunk.set(bytes, 5);
+    const alone = decodeRtp(bytes);
+    const inPlace = decodeRtpAt(chunk, 5, 5 + bytes.length);
+    // Views compare by content: the in-place payload must hold exactly the packet's payload bytes.
+    assert.deepEqual(JSON.parse(JSON.stringify(inPlace, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v))), JSON.parse(JSON.stringify(alone, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v))), `case ${i}`);
+  }
+  const ext = decodeRtp(withExt);
+  assert.ok(!('reason' in ext));
+  assert.deepEqual(Array.from(ext.extension!.data), [1, 2, 3, 4]);
+  assert.equal(ext.paddingLength, 3);
+  assert.equal(ext.payload.length, 6 + 3 - 3);
 });
