@@ -21,6 +21,8 @@ export interface ReadCaptureOptions {
   chunkSize?: number;
   /** The stream read for path '-' (default process.stdin). */
   stdin?: NodeJS.ReadableStream;
+  /** Awaited before each further chunk is read (backpressure from consumers that write out). */
+  betweenChunks?: () => Promise<void>;
 }
 
 const DEFAULT_CHUNK = 8 << 20;
@@ -60,6 +62,7 @@ export async function readCapture(path: string, onFrame: (frame: Frame) => void,
       if (parser.stopped) break;
       options.onProgress?.(input.rawBytesRead, input.totalBytes);
       options.signal?.throwIfAborted();
+      if (options.betweenChunks !== undefined) await options.betweenChunks();
       const n = await reader.readMore(readFailed);
       if (n === 0) {
         if (reader.failed) break;

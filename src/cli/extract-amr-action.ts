@@ -10,7 +10,7 @@ import { writeOut } from './io.js';
 import { codecChoice } from './streams.js';
 import { AmrExtractor } from '../analysis/amr-extract/extractor.js';
 import type { AmrContainer, ExtractSink } from '../analysis/amr-extract/types.js';
-import { AtomicFile } from '../output/atomic-file.js';
+import { OutputQueue, QueuedAtomicFile } from '../output/queued-file.js';
 import { renderAmrExtractJson, renderAmrExtractText } from '../report/amr-extract.js';
 
 function chooseContainer(value: string): AmrContainer {
@@ -19,10 +19,10 @@ function chooseContainer(value: string): AmrContainer {
 }
 
 /** An atomic file inside `outDir`; names come from packet data, so the directory is checked again. */
-function fileSink(outDir: string, name: string, force: boolean): ExtractSink {
+function fileSink(queue: OutputQueue, outDir: string, name: string, force: boolean): ExtractSink {
   const path = join(outDir, name);
   if (dirname(resolve(path)) !== outDir) throw new UsageError(`refusing to write outside ${outDir}: ${name}`);
-  return new AtomicFile(path, force);
+  return new QueuedAtomicFile(queue, path, force);
 }
 
 export async function runExtractAmr(capture: string, opts: ExtractOptions): Promise<void> {
@@ -37,24 +37,29 @@ export async function runExtractAmr(capture: string, opts: ExtractOptions): Prom
     throw new UsageError(`cannot create ${outDir}: ${(err as Error).message}`);
   }
   const stop = new AbortController();
+  // Stream files are written by the thread pool while the pass decodes on.
+  const queue = new OutputQueue();
   const extractor = new AmrExtractor({
-    sinks: (name) => fileSink(outDir, name, opts.force === true),
+    sinks: (name) => fileSink(queue, outDir, name, opts.force === true),
     container,
     ...codec,
     callIds: opts.call,
     ssrcs,
     onFatal: () => stop.abort(),
   });
+  const failed = async (err: unknown): Promise<never> => {
+    extractor.abort();
+    await queue.settle();
+    throw extractor.failure ?? queue.failure ?? err;
+  };
+  let report;
   try {
-    await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal });
+    await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal, betweenChunks: () => queue.backpressure() });
+    report = extractor.finish();
+    if (extractor.failure !== undefined) throw extractor.failure;
+    await queue.drain();
   } catch (err) {
-    extractor.abort();
-    throw extractor.failure ?? err;
-  }
-  const report = extractor.finish();
-  if (extractor.failure !== undefined) {
-    extractor.abort();
-    throw extractor.failure;
+    return failed(err);
   }
   const doc = { capture, outDir, ...report };
   writeOut(format === 'json' ? renderAmrExtractJson(doc) : renderAmrExtractText(doc));

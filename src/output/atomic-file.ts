@@ -20,6 +20,29 @@ function installSignalCleanup(): void {
   process.once('exit', removePendingFiles);
 }
 
+/** A temporary file to be removed if the run ends before it is committed or dropped. */
+export function trackTemporary(path: string): void {
+  installSignalCleanup();
+  pending.add(path);
+}
+
+export function untrackTemporary(path: string): void {
+  pending.delete(path);
+}
+
+/** The hidden temporary name beside `path` that its bytes are written under. */
+export function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** A failure to create the temporary file, as the error a user should see. */
+export function openFailure(path: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new OutputDirectoryError(path, `cannot write ${path}: the directory ${dirname(path)} does not exist`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new OutputDirectoryError(path, `cannot write ${path}: permission denied (${code})`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /** Remove every temporary file not yet committed (also called on signals and at exit). */
 export function removePendingFiles(): void {
   for (const p of pending) {
@@ -54,17 +77,13 @@ export class AtomicFile {
 
   constructor(readonly path: string, private readonly force: boolean) {
     if (!force && existsSync(path)) throw new OutputExistsError(path);
-    installSignalCleanup();
-    this.tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    this.tempPath = temporaryPathFor(path);
     try {
       this.fd = openSync(this.tempPath, 'wx', 0o644);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new OutputDirectoryError(path, `cannot write ${path}: the directory ${dirname(path)} does not exist`);
-      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new OutputDirectoryError(path, `cannot write ${path}: permission denied (${code})`);
-      throw err;
+      throw openFailure(path, err);
     }
-    pending.add(this.tempPath);
+    trackTemporary(this.tempPath);
   }
 
   get size(): number {

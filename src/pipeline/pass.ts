@@ -11,6 +11,8 @@ export interface PassOptions extends DispatchOptions {
   net?: NetOptions;
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
   signal?: AbortSignal;
+  /** Awaited between input chunks: lets queued output catch up, or rejects to stop the pass. */
+  betweenChunks?: () => Promise<void>;
   /** For tests: the stream read when the path is '-'. */
   stdin?: NodeJS.ReadableStream;
   /** Network-layer problems (malformed packets), as they happen. */
@@ -35,6 +37,7 @@ export async function runPass(path: string, handlers: PassHandlers, options: Pas
   const capture = await readCapture(path, (frame) => net.decode(frame), {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.betweenChunks ? { betweenChunks: options.betweenChunks } : {}),
     ...(options.stdin ? { stdin: options.stdin } : {}),
   });
   net.finish();
