@@ -9,6 +9,8 @@ const MAX_DROPOUT = 3000;
 const MAX_MISORDER = 100;
 // Sequence numbers remembered to recognise duplicates (covers any late packet A.1 accepts).
 const SEEN_WINDOW = 1024;
+/** No payload type yet (they are 7 bits, RFC 3550 §5.1). */
+const NO_PT = -1;
 
 export interface RtpStreamStatsOptions {
   /** RTP clock of the stream's media, e.g. 8000 for AMR, 16000 for AMR-WB. */
@@ -63,8 +65,15 @@ export class RtpStreamStats {
   private readonly clockRate: number;
   private readonly eventPts: ReadonlySet<number>;
   private readonly cnPts: ReadonlySet<number>;
+  // Packets per payload type: closed runs in the map, the current run in fields (a stream
+  // rarely changes payload type, so a packet touches no map).
   private readonly ptCounts = new Map<number, number>();
-  private readonly seen = new Float64Array(SEEN_WINDOW).fill(-1);
+  private runPt = NO_PT;
+  private runPackets = 0;
+  private runIsEvent = false;
+  private runIsCn = false;
+  // Extended sequence number ext is remembered at ext mod SEEN_WINDOW as ⌊ext / SEEN_WINDOW⌋ (-1: none).
+  private readonly seen = new Int32Array(SEEN_WINDOW).fill(-1);
 
   private packets = 0;
   private started = false;
@@ -90,7 +99,8 @@ export class RtpStreamStats {
   private maxJitter = 0;
   private jitterSum = 0;
   private jitterSamples = 0;
-  private lastTransitTs: number | undefined;
+  private hasTransit = false;
+  private lastTransitTs = 0;
   private lastTransitArrival = 0;
 
   private firstFrameNo = 0;
@@ -107,24 +117,30 @@ export class RtpStreamStats {
   }
 
   add(packet: Pick<RtpPacket, 'sequence' | 'timestamp' | 'payloadType'>, arrival: RtpArrival): void {
-    const seq = packet.sequence & 0xffff;
+    this.addPacket(packet.sequence, packet.timestamp, packet.payloadType, arrival.frameNo, arrival.ts);
+  }
+
+  /** One packet, its header fields and arrival (capture frame, time in seconds) given one by one. */
+  addPacket(sequence: number, timestamp: number, payloadType: number, frameNo: number, ts: number): void {
+    const seq = sequence & 0xffff;
     if (this.packets === 0) {
-      this.firstFrameNo = arrival.frameNo;
-      this.firstTime = arrival.ts;
+      this.firstFrameNo = frameNo;
+      this.firstTime = ts;
       this.firstSequence = seq;
     }
     this.packets++;
-    this.lastFrameNo = arrival.frameNo;
-    this.lastTime = arrival.ts;
+    this.lastFrameNo = frameNo;
+    this.lastTime = ts;
     this.lastSequence = seq;
-    this.ptCounts.set(packet.payloadType, (this.ptCounts.get(packet.payloadType) ?? 0) + 1);
-    const isEvent = this.eventPts.has(packet.payloadType);
+    if (payloadType !== this.runPt) this.startRun(payloadType);
+    this.runPackets++;
+    const isEvent = this.runIsEvent;
     if (isEvent) this.eventPackets++;
-    if (this.cnPts.has(packet.payloadType)) this.cnPackets++;
+    if (this.runIsCn) this.cnPackets++;
 
     this.updateSequence(seq);
     // RFC 4733 §2.3.1: an event's timestamp is the event start, not its sampling instant.
-    if (!isEvent) this.updateJitter(packet.timestamp >>> 0, arrival.ts);
+    if (!isEvent) this.updateJitter(timestamp >>> 0, ts);
   }
 
   summary(): RtpStreamSummary {
@@ -151,8 +167,27 @@ export class RtpStreamStats {
       lastTime: this.lastTime,
       telephoneEventPackets: this.eventPackets,
       comfortNoisePackets: this.cnPackets,
-      payloadTypes: [...this.ptCounts].sort((a, b) => a[0] - b[0]).map(([payloadType, packets]) => ({ payloadType, packets })),
+      payloadTypes: [...this.payloadTypeCounts()].sort((a, b) => a[0] - b[0]).map(([payloadType, packets]) => ({ payloadType, packets })),
     };
+  }
+
+  /** A packet of another payload type than the last: the run so far is counted in the map. */
+  private startRun(payloadType: number): void {
+    this.closeRun(this.ptCounts);
+    this.runPt = payloadType;
+    this.runPackets = 0;
+    this.runIsEvent = this.eventPts.has(payloadType);
+    this.runIsCn = this.cnPts.has(payloadType);
+  }
+
+  private closeRun(counts: Map<number, number>): void {
+    if (this.runPt !== NO_PT && this.runPackets > 0) counts.set(this.runPt, (counts.get(this.runPt) ?? 0) + this.runPackets);
+  }
+
+  private payloadTypeCounts(): Map<number, number> {
+    const counts = new Map(this.ptCounts);
+    this.closeRun(counts);
+    return counts;
   }
 
   // RFC 3550 A.1 update_seq, without the probation of new sources (a capture is judged whole).
@@ -204,18 +239,20 @@ export class RtpStreamStats {
   /** Count one packet of the current segment at extended sequence number `ext`. */
   private record(ext: number): void {
     this.segmentReceived++;
+    // (A negative ext, a late packet from before the first, has no slot and is never a duplicate.)
     const slot = ext % SEEN_WINDOW;
-    if (this.seen[slot] === ext) {
+    const epoch = Math.floor(ext / SEEN_WINDOW);
+    if (this.seen[slot] === epoch) {
       this.duplicates++;
       return;
     }
-    this.seen[slot] = ext;
+    if (slot >= 0) this.seen[slot] = epoch;
     if (ext < this.cycles + this.maxSeq) this.reordered++;
   }
 
   // RFC 3550 A.8: D = (Rj − Ri) − (Sj − Si) in timestamp units; J += (|D| − J) / 16.
   private updateJitter(timestamp: number, arrival: number): void {
-    if (this.lastTransitTs !== undefined) {
+    if (this.hasTransit) {
       const tsDelta = (timestamp - this.lastTransitTs) | 0;
       const d = (arrival - this.lastTransitArrival) * this.clockRate - tsDelta;
       this.jitter += (Math.abs(d) - this.jitter) / 16;
@@ -223,6 +260,7 @@ export class RtpStreamStats {
       this.jitterSum += this.jitter;
       this.jitterSamples++;
     }
+    this.hasTransit = true;
     this.lastTransitTs = timestamp;
     this.lastTransitArrival = arrival;
   }

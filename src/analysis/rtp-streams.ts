@@ -140,21 +140,36 @@ interface PayloadTypeCount {
 
 type EntryState = 'held' | 'accepted' | 'rejected' | 'dropped';
 
+// Per packet the table reads an entry's identity, state and last format, and counts the packet
+// in its statistics: those fields come first and in the entry itself (one object to fetch), as a
+// capture interleaves thousands of streams and each packet finds its entry out of cache.
 interface StreamEntry {
+  /** The next entry with the same SSRC (other flows), or undefined. */
+  nextSameSsrc: StreamEntry | undefined;
+  // The identity of info, repeated here for the lookup.
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly src: string;
+  readonly dst: string;
+  readonly transport: Transport;
+  readonly tunnel: readonly TunnelHop[];
   state: EntryState;
   info: MutableStreamInfo;
+  /** The format last resolved from an SDP, for the next packet of the same binding and type. */
+  lastBinding: MediaBinding | undefined;
+  lastFormat: StreamFormat | undefined;
   stats: RtpStreamStats | undefined;
+  /** Packets of the current run of payload type lastPt, not yet added to lastCount; the last format of the run. */
+  lastPt: number;
+  runPackets: number;
+  runFormat: StreamFormat | undefined;
+  lastCount: PayloadTypeCount | undefined;
+  readonly payloadTypes: Map<number, PayloadTypeCount>;
   held: HeldPacket[];
   heldBytes: number;
   sequential: boolean;
   /** The format given to the main dynamic payload type at identification (heuristic streams). */
   identified: StreamFormat | undefined;
-  readonly payloadTypes: Map<number, PayloadTypeCount>;
-  lastPt: number;
-  lastCount: PayloadTypeCount | undefined;
-  /** The format last resolved from an SDP, for the next packet of the same binding and type. */
-  lastBinding: MediaBinding | undefined;
-  lastFormat: StreamFormat | undefined;
   readonly eventPts: Set<number>;
   readonly cnPts: Set<number>;
 }
@@ -190,15 +205,14 @@ const PT_CN = 13;
 const FIRST_DYNAMIC_PT = 96;
 
 export class RtpStreamTable {
-  private readonly bySsrc = new Map<number, StreamEntry[]>();
+  /** First entry per SSRC; more flows with the same SSRC are chained through nextSameSsrc. */
+  private readonly bySsrc = new Map<number, StreamEntry>();
   private readonly accepted: StreamEntry[] = [];
   private readonly sides = new CallSides();
   private readonly formatCache = new WeakMap<MediaBinding, Map<number, StreamFormat | undefined>>();
   private readonly maxStreams: number;
   private readonly optionFormatBase: Omit<StreamFormat, 'payloadType'> | undefined;
   private readonly listener: RtpStreamListener | undefined;
-  private readonly header = { sequence: 0, timestamp: 0, payloadType: 0 };
-  private readonly arrival = { frameNo: 0, ts: 0 };
   private readonly out: Mutable<StreamPacket> = { frameNo: 0, ts: 0, sequence: 0, timestamp: 0, payloadType: 0, marker: false, payload: new Uint8Array(0), format: undefined };
   private readonly droppedKeys = new Set<string>();
   private readonly optionFormats = new Map<number, StreamFormat>();
@@ -289,11 +303,8 @@ export class RtpStreamTable {
   }
 
   private find(ssrc: number, transport: Transport, src: string, srcPort: number, dst: string, dstPort: number, tunnel: readonly TunnelHop[]): StreamEntry | undefined {
-    const list = this.bySsrc.get(ssrc);
-    if (list === undefined) return undefined;
-    for (const e of list) {
-      const i = e.info;
-      if (i.srcPort === srcPort && i.dstPort === dstPort && i.src === src && i.dst === dst && i.transport === transport && sameTunnel(i.tunnel, tunnel)) return e;
+    for (let e = this.bySsrc.get(ssrc); e !== undefined; e = e.nextSameSsrc) {
+      if (e.srcPort === srcPort && e.dstPort === dstPort && e.src === src && e.dst === dst && e.transport === transport && sameTunnel(e.tunnel, tunnel)) return e;
     }
     return undefined;
   }
@@ -314,10 +325,32 @@ export class RtpStreamTable {
       setup: event.binding !== undefined ? 'sdp' : 'heuristic',
       sdpFrameNo: undefined,
     };
-    const entry: StreamEntry = { state: 'held', info, stats: undefined, held: [], heldBytes: 0, sequential: false, identified: undefined, payloadTypes: new Map(), lastPt: -1, lastCount: undefined, lastBinding: undefined, lastFormat: undefined, eventPts: new Set(), cnPts: new Set([PT_CN]) };
-    const list = this.bySsrc.get(packet.ssrc);
-    if (list === undefined) this.bySsrc.set(packet.ssrc, [entry]);
-    else list.push(entry);
+    const entry: StreamEntry = {
+      nextSameSsrc: this.bySsrc.get(packet.ssrc),
+      srcPort: info.srcPort,
+      dstPort: info.dstPort,
+      src: info.src,
+      dst: info.dst,
+      transport: info.transport,
+      tunnel: info.tunnel,
+      state: 'held',
+      info,
+      lastBinding: undefined,
+      lastFormat: undefined,
+      stats: undefined,
+      lastPt: -1,
+      runPackets: 0,
+      runFormat: undefined,
+      lastCount: undefined,
+      payloadTypes: new Map(),
+      held: [],
+      heldBytes: 0,
+      sequential: false,
+      identified: undefined,
+      eventPts: new Set(),
+      cnPts: new Set([PT_CN]),
+    };
+    this.bySsrc.set(packet.ssrc, entry);
     this.heldEntries.add(entry);
     if (this.heldEntries.size > MAX_HELD_CANDIDATES) {
       const oldest = this.heldEntries.values().next().value as StreamEntry;
@@ -390,11 +423,19 @@ export class RtpStreamTable {
   }
 
   private forget(entry: StreamEntry): void {
-    const list = this.bySsrc.get(entry.info.ssrc);
-    if (list === undefined) return;
-    const i = list.indexOf(entry);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.bySsrc.delete(entry.info.ssrc);
+    const ssrc = entry.info.ssrc;
+    const head = this.bySsrc.get(ssrc);
+    if (head === entry) {
+      if (entry.nextSameSsrc === undefined) this.bySsrc.delete(ssrc);
+      else this.bySsrc.set(ssrc, entry.nextSameSsrc);
+      return;
+    }
+    for (let e = head; e !== undefined; e = e.nextSameSsrc) {
+      if (e.nextSameSsrc === entry) {
+        e.nextSameSsrc = entry.nextSameSsrc;
+        return;
+      }
+    }
   }
 
   /** The stream joins the table: its format is identified from what was held, then the held packets are delivered. */
@@ -478,26 +519,10 @@ export class RtpStreamTable {
   // The hot path: per packet, no allocation (the records handed on are reused).
   private deliver(entry: StreamEntry, frameNo: number, ts: number, sequence: number, timestamp: number, payloadType: number, marker: boolean, payload: Uint8Array, format: StreamFormat | undefined): void {
     entry.stats ??= new RtpStreamStats(statsOptions(format, entry));
-    let count = entry.lastCount;
-    if (count === undefined || entry.lastPt !== payloadType) {
-      count = entry.payloadTypes.get(payloadType);
-      if (count === undefined) {
-        count = { packets: 0, format };
-        entry.payloadTypes.set(payloadType, count);
-      }
-      entry.lastPt = payloadType;
-      entry.lastCount = count;
-    }
-    count.packets++;
-    if (format !== undefined) count.format = format;
-    const header = this.header;
-    header.sequence = sequence;
-    header.timestamp = timestamp;
-    header.payloadType = payloadType;
-    const arrival = this.arrival;
-    arrival.frameNo = frameNo;
-    arrival.ts = ts;
-    entry.stats.add(header, arrival);
+    if (entry.lastCount === undefined || entry.lastPt !== payloadType) startRun(entry, payloadType, format);
+    entry.runPackets++;
+    if (format !== undefined) entry.runFormat = format;
+    entry.stats.addPacket(sequence, timestamp, payloadType, frameNo, ts);
     if (this.listener === undefined) return;
     const out = this.out;
     out.frameNo = frameNo;
@@ -606,6 +631,28 @@ function isComfortNoise(f: StreamFormat | undefined, pt: number): boolean {
   return f?.encodingKey === 'cn' || (f === undefined && pt === PT_CN);
 }
 
+/** A packet of another payload type than the last: the run so far is counted, the new type's count found (or made). */
+function startRun(entry: StreamEntry, payloadType: number, format: StreamFormat | undefined): void {
+  closeRun(entry);
+  let count = entry.payloadTypes.get(payloadType);
+  if (count === undefined) {
+    count = { packets: 0, format };
+    entry.payloadTypes.set(payloadType, count);
+  }
+  entry.lastPt = payloadType;
+  entry.lastCount = count;
+}
+
+/** Adds the current run to its payload type's count (its last format included). */
+function closeRun(entry: StreamEntry): void {
+  const count = entry.lastCount;
+  if (count === undefined) return;
+  count.packets += entry.runPackets;
+  if (entry.runFormat !== undefined) count.format = entry.runFormat;
+  entry.runPackets = 0;
+  entry.runFormat = undefined;
+}
+
 /** Clock and event/CN payload types of a stream, from its first packet's format and its SDP. */
 function statsOptions(first: StreamFormat | undefined, entry: StreamEntry): ConstructorParameters<typeof RtpStreamStats>[0] {
   for (const f of [first, entry.identified]) {
@@ -617,6 +664,7 @@ function statsOptions(first: StreamFormat | undefined, entry: StreamEntry): Cons
 }
 
 function report(e: StreamEntry): RtpStreamReport {
+  closeRun(e);
   const i = e.info;
   const stats = (e.stats ?? new RtpStreamStats({ clockRate: 8000 })).summary();
   const payloadTypes: StreamPayloadTypeReport[] = [...e.payloadTypes]

@@ -1,13 +1,19 @@
 // Gathers the many small pieces of a media file (a header byte, a 13-byte frame) into blocks,
 // so that the sink sees few large writes.
 import type { ByteSink } from './byte-sink.js';
+import { copyFromAligned, copyOctets } from './copy-octets.js';
 
 const BLOCK = 16 * 1024;
+const EMPTY = new Uint8Array(0);
 
 export class BufferedWriter {
   private block = new Uint8Array(BLOCK);
+  private view = new DataView(this.block.buffer);
   private used = 0;
   private flushed = 0;
+  // Frames come from one ring: its words are viewed once, to copy four octets at a time.
+  private source: Uint8Array = EMPTY;
+  private sourceWords: Int32Array | undefined;
 
   constructor(private readonly sink: ByteSink) {}
 
@@ -22,23 +28,71 @@ export class BufferedWriter {
   }
 
   bytes(data: Uint8Array): void {
-    if (data.length > this.block.length - this.used) {
+    this.range(data, 0, data.length);
+  }
+
+  /** data[start, end). */
+  range(data: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (length > this.block.length - this.used) {
       this.flush();
-      if (data.length > this.block.length) {
-        this.sink.write(data.slice());
-        this.flushed += data.length;
+      if (length > this.block.length) {
+        this.sink.write(data.slice(start, end));
+        this.flushed += length;
         return;
       }
     }
-    this.block.set(data, this.used);
-    this.used += data.length;
+    this.copy(data, start, end, this.used);
+    this.used += length;
+  }
+
+  /** One octet then data[start, end): a storage-format frame (RFC 4867 §5.3) in one step. */
+  prefixed(octet: number, data: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (length + 1 > this.block.length - this.used) {
+      this.byte(octet);
+      this.range(data, start, end);
+      return;
+    }
+    this.block[this.used] = octet;
+    if (length > 0) this.copy(data, start, end, this.used + 1);
+    this.used += length + 1;
+  }
+
+  /** `count` copies of one octet (runs of NO_DATA frames). */
+  repeat(octet: number, count: number): void {
+    let left = count;
+    while (left > 0) {
+      if (this.used === this.block.length) this.flush();
+      const n = Math.min(left, this.block.length - this.used);
+      const block = this.block;
+      for (let k = this.used, end = this.used + n; k < end; k++) block[k] = octet;
+      this.used += n;
+      left -= n;
+    }
   }
 
   flush(): void {
     if (this.used === 0) return;
     this.sink.write(this.block.subarray(0, this.used));
     this.flushed += this.used;
+    // The sink keeps the block (it may write it later, off the main thread): start a new one.
     this.block = new Uint8Array(BLOCK);
+    this.view = new DataView(this.block.buffer);
     this.used = 0;
+  }
+
+  private copy(data: Uint8Array, start: number, end: number, at: number): void {
+    if (end - start > 256) {
+      this.block.set(data.subarray(start, end), at);
+      return;
+    }
+    if (data !== this.source) {
+      this.source = data;
+      this.sourceWords = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.length >> 2) : undefined;
+    }
+    const words = this.sourceWords;
+    if (words !== undefined && start % 4 === 0) copyFromAligned(data, words, start, end, this.view, this.block, at);
+    else copyOctets(data, start, end, this.block, at);
   }
 }

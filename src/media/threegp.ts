@@ -3,8 +3,9 @@
 // §5.3 framing, as 3GP AMR samples carry it; one frame per sample, since common decoders read
 // only the first frame of a sample). Frames stream to the sink as they come; only the sample
 // sizes are kept (one octet per 20 ms) to write moov and patch the mdat size at the end.
-import { amrClockRate, amrSamplesPerFrame } from '../protocols/amr/frame-types.js';
-import { assertStorableFrame, amrStorageHeader, type AmrStorageFrame } from './amr-storage.js';
+import { AMR_NO_DATA, amrClockRate, amrFrameOctetsTable, amrSamplesPerFrame } from '../protocols/amr/frame-types.js';
+import type { AmrFrameSink } from '../protocols/amr/types.js';
+import { NO_DATA_HEADER, assertStorable, amrStorageHeader, type AmrStorageFrame } from './amr-storage.js';
 import type { PatchableByteSink } from './byte-sink.js';
 import { BufferedWriter } from './buffered-writer.js';
 import { IsoBoxBuilder } from './iso-box.js';
@@ -14,9 +15,10 @@ const UINT32_MAX = 0xffffffff;
 // ISO/IEC 14496-12 §8.2.2: the unity matrix of mvhd and tkhd.
 const UNITY_MATRIX = [0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000];
 
-export class ThreeGpAmrWriter {
+export class ThreeGpAmrWriter implements AmrFrameSink {
   private readonly out: BufferedWriter;
   private readonly mdatStart: number;
+  private readonly octets: Int8Array;
   private sampleSizes = new Uint8Array(4096);
   private samples = 0;
   private modeSet = 0;
@@ -27,6 +29,7 @@ export class ThreeGpAmrWriter {
     private readonly wideband: boolean,
   ) {
     this.out = new BufferedWriter(sink);
+    this.octets = amrFrameOctetsTable(wideband);
     this.out.bytes(fileType());
     this.mdatStart = this.out.position;
     // mdat size is patched by finish().
@@ -38,18 +41,37 @@ export class ThreeGpAmrWriter {
   }
 
   writeFrame(frame: AmrStorageFrame): void {
+    this.frame(frame.ft, frame.q, frame.bits, 0, frame.bits.length);
+  }
+
+  /** One frame whose speech octets are bytes[start, end) (copied here). */
+  frame(ft: number, q: boolean, bytes: Uint8Array, start: number, end: number): void {
     if (this.finished) throw new Error('writeFrame after finish');
-    assertStorableFrame(frame, this.wideband);
-    this.out.byte(amrStorageHeader(frame.ft, frame.q));
-    this.out.bytes(frame.bits);
+    const octets = end - start;
+    if (this.octets[ft] !== octets) assertStorable(ft, octets, this.wideband);
+    this.out.prefixed(amrStorageHeader(ft, q), bytes, start, end);
     // TS 26.244 AMRSpecificBox mode_set: bit k set when frames of type k may be present.
-    this.modeSet |= 1 << frame.ft;
+    this.modeSet |= 1 << ft;
     if (this.samples === this.sampleSizes.length) {
       const grown = new Uint8Array(this.sampleSizes.length * 2);
       grown.set(this.sampleSizes);
       this.sampleSizes = grown;
     }
-    this.sampleSizes[this.samples++] = 1 + frame.bits.length;
+    this.sampleSizes[this.samples++] = 1 + octets;
+  }
+
+  /** `count` NO_DATA frames, one sample each (the header octet alone). */
+  noData(count: number): void {
+    if (this.finished) throw new Error('writeFrame after finish');
+    this.out.repeat(NO_DATA_HEADER, count);
+    this.modeSet |= 1 << AMR_NO_DATA;
+    if (this.samples + count > this.sampleSizes.length) {
+      const grown = new Uint8Array(Math.max(this.sampleSizes.length * 2, this.samples + count));
+      grown.set(this.sampleSizes);
+      this.sampleSizes = grown;
+    }
+    this.sampleSizes.fill(1, this.samples, this.samples + count);
+    this.samples += count;
   }
 
   /** Write moov after the samples and patch the mdat size; the file is then complete. */

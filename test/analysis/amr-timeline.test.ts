@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AmrTimeline, type AmrTimelineFrame, type AmrTimelineOptions } from '../../src/analysis/amr-timeline.js';
 import type { AmrFrame } from '../../src/protocols/amr/types.js';
-import { NO_DATA, randomFrame, seededRandom, sidType, type FixtureAmrFrame } from '../fixtures/amr-frames.js';
+import { NO_DATA, packAmrPayload, randomFrame, seededRandom, sidType, type FixtureAmrFrame } from '../fixtures/amr-frames.js';
+import { decodeAmrFrames } from '../../src/protocols/amr/decode.js';
+import { AmrFrameList } from '../../src/protocols/amr/frame-list.js';
 
 const random = seededRandom(2024);
 
@@ -222,3 +224,61 @@ test('memory stays bounded: a long call with the window never holds more than th
   assert.ok(maxHeld <= 11, `held ${maxHeld}`);
   assert.equal(h.out.length, 20000);
 });
+
+test('a frame sink sees what a record sink sees: frame lists, dirty padding, NO_DATA runs, reordering, a frame wider than the ring', () => {
+  // The same packets go as records to one timeline and as decoded frame lists to another;
+  // the second one's sink gets octet ranges of its ring and NO_DATA runs as counts.
+  const rnd = seededRandom(3550);
+  const recorded: AmrTimelineFrame[] = [];
+  const byRecords = new AmrTimeline({ wideband: true, maxLatenessSlots: 6, sink: (f) => recorded.push(f) });
+  const seen: { ft: number; q: boolean; bits: number[] }[] = [];
+  let runs = 0;
+  const byList = new AmrTimeline({
+    wideband: true,
+    maxLatenessSlots: 6,
+    sink: {
+      frame: (ft, q, bytes, start, end) => seen.push({ ft, q, bits: [...bytes.subarray(start, end)] }),
+      noData: (count) => {
+        runs++;
+        for (let k = 0; k < count; k++) seen.push({ ft: NO_DATA, q: true, bits: [] });
+      },
+    },
+  });
+  const list = new AmrFrameList();
+  const order = [0, 1, 2, 4, 3, 5, 9, 17, 16, 18, 19, 30, 31, 33, 32, 32, 40, 2, 41];
+  order.forEach((slot, n) => {
+    const frames = slot === 9 ? [noData] : slot === 31 ? [sidFrame(rnd)] : [randomFrame(8, true, rnd, n % 5 !== 0)];
+    const bytes = packAmrPayload(frames, { wideband: true, octetAligned: true });
+    // Garbage in the padding after the 477 bits of AMR-WB 23.85: cleared on the way in.
+    if (frames[0]?.ft === 8) bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) | 0x07;
+    const packet = { timestamp: 5000 + slot * 320, sequence: 100 + n, frameNo: n + 1 };
+    byRecords.push({ ...packet, frames: asAmrFrames(frames) });
+    assert.equal(decodeAmrFrames(bytes, { wideband: true, octetAligned: true }, list), undefined);
+    byList.pushFrames(packet.timestamp, packet.sequence, packet.frameNo, list);
+  });
+  // A frame longer than any frame type (the ring widens for it) reaches both the same way.
+  const wide = { ft: 8, q: true, bits: Uint8Array.from({ length: 200 }, (_, i) => i) };
+  byRecords.push({ timestamp: 5000 + 42 * 320, sequence: 200, frameNo: 99, frames: asAmrFrames([wide]) });
+  list.count = 1;
+  list.channels = 1;
+  list.bytes = wide.bits;
+  list.ft[0] = 8;
+  list.q[0] = 1;
+  list.start[0] = 0;
+  list.end[0] = 200;
+  list.pad[0] = 0xff;
+  byList.pushFrames(5000 + 42 * 320, 200, 99, list);
+  byRecords.finish();
+  byList.finish();
+  assert.deepEqual(
+    seen,
+    recorded.map((f) => ({ ft: f.ft, q: f.q, bits: [...f.bits] })),
+  );
+  assert.ok(runs > 0 && runs < recorded.filter((f) => f.filled).length, 'empty slots come as runs');
+  assert.deepEqual(byList.stats(), byRecords.stats());
+  assert.equal(recorded.at(-1)?.bits.length, 200);
+});
+
+function sidFrame(rnd: () => number): FixtureAmrFrame {
+  return randomFrame(sidType(true), true, rnd);
+}

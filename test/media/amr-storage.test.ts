@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmrStorageWriter } from '../../src/media/amr-storage.js';
 import { MemoryByteSink } from '../../src/media/byte-sink.js';
-import { NO_DATA, run, scratchDir, speechAmrNb, storageFile, synthAmrWbFrames, type FixtureAmrFrame } from '../fixtures/amr-frames.js';
+import { NO_DATA, run, scratchDir, speechAmrNb, storageFile, synthAmrWbFrames, synthFrames, type FixtureAmrFrame } from '../fixtures/amr-frames.js';
 import { needTools } from '../support/environment.js';
 
 function write(frames: readonly FixtureAmrFrame[], wideband: boolean): Uint8Array {
@@ -75,4 +75,32 @@ test('frames that do not match their frame type are refused before they corrupt 
   assert.throws(() => w.writeFrame({ ft: NO_DATA, q: true, bits: new Uint8Array(1) }), RangeError);
   w.writeFrame({ ft: NO_DATA, q: true, bits: new Uint8Array(0) });
   assert.equal(w.framesWritten, 1);
+});
+
+test('frames given as octet ranges and NO_DATA runs make the same file as frames one by one, across many reused blocks', () => {
+  for (const wideband of [false, true]) {
+    const frames = synthFrames(wideband, 7, 4000);
+    const expected = write(frames, wideband);
+    // The octets sit at odd places of one shared buffer, as they do in a timeline's ring.
+    const pool = new Uint8Array(frames.length * 64 + 3);
+    const sink = new MemoryByteSink();
+    const w = new AmrStorageWriter(sink, wideband);
+    let run = 0;
+    frames.forEach((f, i) => {
+      if (f.ft === NO_DATA && f.q) {
+        run++;
+        return;
+      }
+      if (run > 0) w.noData(run);
+      run = 0;
+      const at = 3 + i * 61;
+      pool.set(f.bits, at);
+      w.frame(f.ft, f.q, pool, at, at + f.bits.length);
+    });
+    if (run > 0) w.noData(run);
+    w.finish();
+    assert.equal(w.framesWritten, frames.length);
+    assert.ok(expected.length > 2 * 16384, `the output spans several blocks (${expected.length} octets)`);
+    assert.deepEqual(sink.bytes(), expected, wideband ? 'AMR-WB' : 'AMR');
+  }
 });

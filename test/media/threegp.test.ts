@@ -166,3 +166,26 @@ test('a stream without frames still makes a valid (empty) file', (t) => {
   writeFileSync(path, bytes);
   assert.equal(probe(path).codec, 'amr_nb');
 });
+
+test('NO_DATA runs and octet ranges make the same 3GP file as frames one by one', () => {
+  const frames = synthAmrWbFrames(11, 1500);
+  const expected = write3gp(frames, true);
+  const sink = new MemoryByteSink();
+  const w = new ThreeGpAmrWriter(sink, true);
+  let run = 0;
+  for (const f of frames) {
+    if (f.ft === 15 && f.q) {
+      run++;
+      continue;
+    }
+    if (run > 0) w.noData(run);
+    run = 0;
+    const pool = new Uint8Array(f.bits.length + 5);
+    pool.set(f.bits, 5);
+    w.frame(f.ft, f.q, pool, 5, 5 + f.bits.length);
+  }
+  if (run > 0) w.noData(run);
+  w.finish();
+  assert.equal(w.framesWritten, frames.length);
+  assert.deepEqual(sink.bytes(), expected);
+});

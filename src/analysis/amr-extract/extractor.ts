@@ -7,8 +7,8 @@
 // storage format does not depend on it. The files of a call are completed shortly after its BYE.
 import { isDecodeError } from '../../decode-error.js';
 import type { PassHandlers, SipEvent } from '../../pipeline/events.js';
-import { decodeAmrPayload } from '../../protocols/amr/decode.js';
-import type { AmrPayload } from '../../protocols/amr/types.js';
+import { decodeAmrFrames } from '../../protocols/amr/decode.js';
+import { AmrFrameList } from '../../protocols/amr/frame-list.js';
 import { AmrStorageWriter } from '../../media/amr-storage.js';
 import { ThreeGpAmrWriter } from '../../media/threegp.js';
 import { uniqueName } from '../../output/safe-name.js';
@@ -67,7 +67,8 @@ export class AmrExtractor {
   private readonly onFatal: ((error: Error) => void) | undefined;
   /** By stream id (ids are dense, from 1). */
   private readonly byId: (StreamExtraction | undefined)[] = [];
-  private readonly timelinePacket: { timestamp: number; sequence: number; frameNo: number; frames: AmrPayload['frames'] } = { timestamp: 0, sequence: 0, frameNo: 0, frames: [] };
+  /** Every payload is decoded into this one list (RFC 4867 §4), which the timeline copies from. */
+  private readonly frames = new AmrFrameList();
   private readonly order: StreamExtraction[] = [];
   private readonly byCall = new Map<string, StreamExtraction[]>();
   private readonly closing: { readonly callId: string; readonly at: number }[] = [];
@@ -157,8 +158,8 @@ export class AmrExtractor {
     const format = packet.format;
     const amr = format?.amr;
     if (format === undefined || amr === undefined) return this.skip(x, this.skipReason(format, packet.payloadType), packet.frameNo);
-    const payload = decodeAmrPayload(packet.payload, amr);
-    if (isDecodeError(payload)) return this.skip(x, payload.reason, packet.frameNo);
+    const error = decodeAmrFrames(packet.payload, amr, this.frames);
+    if (error !== undefined) return this.skip(x, error.reason, packet.frameNo);
     let segment = x.open;
     if (segment !== undefined && segment.wideband !== amr.wideband) {
       this.close(x);
@@ -175,13 +176,8 @@ export class AmrExtractor {
     }
     segment.packets++;
     segment.lastFrameNo = packet.frameNo;
-    // The timeline copies what it keeps: one record serves every packet.
-    const tp = this.timelinePacket;
-    tp.timestamp = packet.timestamp;
-    tp.sequence = packet.sequence;
-    tp.frameNo = packet.frameNo;
-    tp.frames = payload.frames;
-    segment.timeline.push(tp);
+    // The timeline copies what it keeps: one frame list serves every packet.
+    segment.timeline.pushFrames(packet.timestamp, packet.sequence, packet.frameNo, this.frames);
   }
 
   private track(stream: RtpStreamInfo): StreamExtraction {
@@ -207,7 +203,8 @@ export class AmrExtractor {
       return undefined;
     }
     const writer = this.container === '3gp' ? new ThreeGpAmrWriter(sink, wideband) : new AmrStorageWriter(sink, wideband);
-    const timeline = new AmrTimeline({ wideband, sink: (frame) => writer.writeFrame(frame) });
+    // Frames go from the timeline's ring straight into the writer's buffer.
+    const timeline = new AmrTimeline({ wideband, sink: writer });
     const segment: Segment = { wideband, file, sink, writer, timeline, payloadFormats: [], packets: 0, firstFrameNo: frameNo, lastFrameNo: frameNo, lastFormat: undefined };
     x.open = segment;
     this.openSegments.add(segment);

@@ -20,14 +20,32 @@ export function readBits(bytes: Uint8Array, bitOffset: number, count: number): n
 /** Copy `bitCount` bits starting at `bitOffset` into new octets, MSB first, zero-padded. */
 export function copyBits(bytes: Uint8Array, bitOffset: number, bitCount: number): Uint8Array {
   const out = new Uint8Array((bitCount + 7) >> 3);
+  copyBitsInto(bytes, bitOffset, bitCount, out, 0);
+  return out;
+}
+
+/**
+ * Copy `bitCount` bits starting at `bitOffset` into `out` from octet `outOffset` on, MSB first,
+ * the last octet zero-padded; returns the octet after the copy. `out` must have room.
+ */
+export function copyBitsInto(bytes: Uint8Array, bitOffset: number, bitCount: number, out: Uint8Array, outOffset: number): number {
+  const n = (bitCount + 7) >> 3;
   const first = bitOffset >> 3;
   const shift = bitOffset & 7;
-  for (let i = 0; i < out.length; i++) {
-    const hi = bytes[first + i] ?? 0;
-    const lo = shift === 0 ? 0 : (bytes[first + i + 1] ?? 0) >> (8 - shift);
-    out[i] = ((hi << shift) | lo) & 0xff;
+  const last = bytes.length - 1;
+  if (shift === 0) {
+    for (let i = 0; i < n; i++) out[outOffset + i] = first + i <= last ? (bytes[first + i] as number) : 0;
+  } else {
+    const back = 8 - shift;
+    for (let i = 0; i < n; i++) {
+      const at = first + i;
+      const hi = at <= last ? (bytes[at] as number) : 0;
+      const lo = at + 1 <= last ? (bytes[at + 1] as number) >> back : 0;
+      out[outOffset + i] = ((hi << shift) | lo) & 0xff;
+    }
   }
   const tail = bitCount & 7;
-  if (tail !== 0) out[out.length - 1] = (out[out.length - 1] as number) & ((0xff << (8 - tail)) & 0xff);
-  return out;
+  const end = outOffset + n;
+  if (tail !== 0) out[end - 1] = (out[end - 1] as number) & ((0xff << (8 - tail)) & 0xff);
+  return end;
 }

@@ -1,8 +1,10 @@
 // AMR / AMR-WB RTP payload (RFC 4867 §4): payload header (CMR), table of contents, speech data,
-// in bandwidth-efficient (§4.3) or octet-aligned (§4.4) mode.
+// in bandwidth-efficient (§4.3) or octet-aligned (§4.4) mode. decodeAmrFrames fills a reused
+// AmrFrameList (the extraction hot path); decodeAmrPayload gives the same result as records.
 import { decodeError, type DecodeError } from '../../decode-error.js';
-import { copyBits, readBits } from './bit-field.js';
-import { amrFrameTypes, type AmrFrameTypeInfo } from './frame-types.js';
+import { copyBitsInto, readBits } from './bit-field.js';
+import { AmrFrameList } from './frame-list.js';
+import { amrFrameBitsTable } from './frame-types.js';
 import type { AmrFrame, AmrPayload, AmrPayloadOptions, AmrTocEntry } from './types.js';
 
 /** Stable reasons, so that a caller can count discarded packets by cause. */
@@ -25,7 +27,11 @@ const LAYER = 'amr';
 // RFC 4867 §8.1: the channels parameter of audio/AMR and audio/AMR-WB is 1 to 6.
 const MAX_CHANNELS = 6;
 
-export function decodeAmrPayload(bytes: Uint8Array, options: AmrPayloadOptions): AmrPayload | DecodeError {
+/**
+ * Decode a payload into `list` (reused: valid until its next decode); undefined on success.
+ * Frame octets are ranges of `list.bytes`: the payload itself where it can be, else a copy.
+ */
+export function decodeAmrFrames(bytes: Uint8Array, options: AmrPayloadOptions, list: AmrFrameList): DecodeError | undefined {
   const channels = options.channels ?? 1;
   if (!Number.isInteger(channels) || channels < 1 || channels > MAX_CHANNELS) {
     return decodeError(LAYER, AMR_DECODE_REASONS.channelCount);
@@ -36,107 +42,142 @@ export function decodeAmrPayload(bytes: Uint8Array, options: AmrPayloadOptions):
   if (options.interleaving === true) return decodeError(LAYER, AMR_DECODE_REASONS.interleaving);
   if (options.robustSorting === true) return decodeError(LAYER, AMR_DECODE_REASONS.robustSorting);
   if (bytes.length === 0) return decodeError(LAYER, AMR_DECODE_REASONS.empty, 0);
-  const table = amrFrameTypes(options.wideband);
-  return options.octetAligned
-    ? decodeOctetAligned(bytes, table, options.wideband, channels, options.crc === true)
-    : decodeBandwidthEfficient(bytes, table, options.wideband, channels);
+  list.count = 0;
+  list.channels = channels;
+  const bits = amrFrameBitsTable(options.wideband);
+  return options.octetAligned ? decodeOctetAligned(bytes, bits, channels, options.crc === true, list) : decodeBandwidthEfficient(bytes, bits, channels, list);
 }
 
-function decodeOctetAligned(
-  bytes: Uint8Array,
-  table: readonly AmrFrameTypeInfo[],
-  wideband: boolean,
-  channels: number,
-  crc: boolean,
-): AmrPayload | DecodeError {
+function decodeOctetAligned(bytes: Uint8Array, bits: Int16Array, channels: number, crc: boolean, list: AmrFrameList): DecodeError | undefined {
+  const length = bytes.length;
   const header = bytes[0] as number;
   // RFC 4867 §4.4.1: CMR (4 bits) then 4 reserved bits, zero.
   let reservedBitsZero = (header & 0x0f) === 0;
-  const tocEntries: AmrTocEntry[] = [];
+  let n = 0;
   let pos = 1;
   // RFC 4867 §4.4.2: TOC octets F(1) FT(4) Q(1) P(2) until F = 0.
   for (;;) {
-    const entry = bytes[pos];
-    if (entry === undefined) return decodeError(LAYER, AMR_DECODE_REASONS.tocPastEnd, pos);
+    if (pos >= length) return decodeError(LAYER, AMR_DECODE_REASONS.tocPastEnd, pos);
+    const entry = bytes[pos] as number;
     const ft = (entry >> 3) & 0x0f;
-    if ((table[ft] as AmrFrameTypeInfo).kind === 'reserved') return decodeError(LAYER, AMR_DECODE_REASONS.reservedFrameType, pos);
+    if ((bits[ft] as number) < 0) return decodeError(LAYER, AMR_DECODE_REASONS.reservedFrameType, pos);
     if ((entry & 0x03) !== 0) reservedBitsZero = false;
-    const f = (entry & 0x80) !== 0;
-    tocEntries.push({ f, ft, q: (entry & 0x04) !== 0 });
+    list.reserve(n);
+    list.ft[n] = ft;
+    list.q[n] = (entry >> 2) & 1;
+    n++;
     pos++;
-    if (!f) break;
+    if ((entry & 0x80) === 0) break;
   }
-  if (tocEntries.length % channels !== 0) return decodeError(LAYER, AMR_DECODE_REASONS.partialFrameBlock, pos - 1);
+  list.count = n;
+  if (n % channels !== 0) return decodeError(LAYER, AMR_DECODE_REASONS.partialFrameBlock, pos - 1);
+  const ft = list.ft;
   if (crc) {
     // RFC 4867 §4.4.2.1: one CRC octet per frame that carries bits; the CRCs are not checked.
-    for (const e of tocEntries) if ((table[e.ft] as AmrFrameTypeInfo).bits > 0) pos++;
-    if (pos > bytes.length) return decodeError(LAYER, AMR_DECODE_REASONS.short, bytes.length);
+    for (let i = 0; i < n; i++) if ((bits[ft[i] as number] as number) > 0) pos++;
+    if (pos > length) return decodeError(LAYER, AMR_DECODE_REASONS.short, length);
   }
-  const frames: AmrFrame[] = [];
-  for (let i = 0; i < tocEntries.length; i++) {
-    const e = tocEntries[i] as AmrTocEntry;
-    const bitLength = (table[e.ft] as AmrFrameTypeInfo).bits;
-    // RFC 4867 §4.4.3: each frame is padded with zero bits to an octet boundary.
-    const end = pos + ((bitLength + 7) >> 3);
-    if (end > bytes.length) return decodeError(LAYER, AMR_DECODE_REASONS.short, bytes.length);
-    const view = bytes.subarray(pos, end);
-    const bits = zeroPadding(view, bitLength);
-    if (bits !== view) reservedBitsZero = false;
-    frames.push({ ft: e.ft, q: e.q, bits, bitLength, block: Math.floor(i / channels), channel: i % channels });
-    pos = end;
+  const start = list.start;
+  const end = list.end;
+  const pad = list.pad;
+  let dirty = false;
+  for (let i = 0; i < n; i++) {
+    const bitLength = bits[ft[i] as number] as number;
+    // RFC 4867 §4.4.3: each frame is padded with zero bits to an octet boundary; set padding
+    // bits are flagged and masked off by whoever copies the frame.
+    const next = pos + ((bitLength + 7) >> 3);
+    if (next > length) return decodeError(LAYER, AMR_DECODE_REASONS.short, length);
+    start[i] = pos;
+    end[i] = next;
+    const tail = bitLength & 7;
+    if (tail !== 0 && ((bytes[next - 1] as number) & (0xff >> tail)) !== 0) {
+      dirty = true;
+      pad[i] = (0xff << (8 - tail)) & 0xff;
+    } else pad[i] = 0xff;
+    pos = next;
   }
-  if (pos !== bytes.length) return decodeError(LAYER, AMR_DECODE_REASONS.long, pos);
-  return { wideband, octetAligned: true, cmr: header >> 4, tocEntries, frames, reservedBitsZero };
+  if (pos !== length) return decodeError(LAYER, AMR_DECODE_REASONS.long, pos);
+  list.cmr = header >> 4;
+  list.bytes = bytes;
+  list.reservedBitsZero = reservedBitsZero && !dirty;
+  return undefined;
 }
 
-function decodeBandwidthEfficient(
-  bytes: Uint8Array,
-  table: readonly AmrFrameTypeInfo[],
-  wideband: boolean,
-  channels: number,
-): AmrPayload | DecodeError {
+function decodeBandwidthEfficient(bytes: Uint8Array, bits: Int16Array, channels: number, list: AmrFrameList): DecodeError | undefined {
   const totalBits = bytes.length * 8;
   // RFC 4867 §4.3.1: CMR (4 bits), no reserved bits.
   const cmr = readBits(bytes, 0, 4);
   let bit = 4;
-  const tocEntries: AmrTocEntry[] = [];
+  let n = 0;
   // RFC 4867 §4.3.2: TOC entries F(1) FT(4) Q(1), back to back, until F = 0.
   for (;;) {
     if (bit + 6 > totalBits) return decodeError(LAYER, AMR_DECODE_REASONS.tocPastEnd, bit >> 3);
     const entry = readBits(bytes, bit, 6);
     const ft = (entry >> 1) & 0x0f;
-    if ((table[ft] as AmrFrameTypeInfo).kind === 'reserved') return decodeError(LAYER, AMR_DECODE_REASONS.reservedFrameType, bit >> 3);
-    const f = (entry & 0x20) !== 0;
-    tocEntries.push({ f, ft, q: (entry & 0x01) !== 0 });
+    if ((bits[ft] as number) < 0) return decodeError(LAYER, AMR_DECODE_REASONS.reservedFrameType, bit >> 3);
+    list.reserve(n);
+    list.ft[n] = ft;
+    list.q[n] = entry & 0x01;
+    n++;
     bit += 6;
-    if (!f) break;
+    if ((entry & 0x20) === 0) break;
   }
-  if (tocEntries.length % channels !== 0) return decodeError(LAYER, AMR_DECODE_REASONS.partialFrameBlock, (bit - 6) >> 3);
+  list.count = n;
+  if (n % channels !== 0) return decodeError(LAYER, AMR_DECODE_REASONS.partialFrameBlock, (bit - 6) >> 3);
+  const ft = list.ft;
   let speechBits = 0;
-  for (const e of tocEntries) speechBits += (table[e.ft] as AmrFrameTypeInfo).bits;
+  let octets = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bits[ft[i] as number] as number;
+    speechBits += b;
+    octets += (b + 7) >> 3;
+  }
   // RFC 4867 §4.3.3: speech bits concatenated, then zero padding to the next octet.
   const used = bit + speechBits;
   if (used > totalBits) return decodeError(LAYER, AMR_DECODE_REASONS.short, bytes.length);
   if (totalBits - used >= 8) return decodeError(LAYER, AMR_DECODE_REASONS.long, (used + 7) >> 3);
-  const frames: AmrFrame[] = [];
-  for (let i = 0; i < tocEntries.length; i++) {
-    const e = tocEntries[i] as AmrTocEntry;
-    const bitLength = (table[e.ft] as AmrFrameTypeInfo).bits;
-    frames.push({ ft: e.ft, q: e.q, bits: copyBits(bytes, bit, bitLength), bitLength, block: Math.floor(i / channels), channel: i % channels });
+  // Frames do not start on octet boundaries: each is shifted into the list's own octets.
+  const out = list.scratch(octets);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const bitLength = bits[ft[i] as number] as number;
+    list.start[i] = o;
+    o = copyBitsInto(bytes, bit, bitLength, out, o);
+    list.end[i] = o;
+    list.pad[i] = 0xff;
     bit += bitLength;
   }
-  const reservedBitsZero = readBits(bytes, used, totalBits - used) === 0;
-  return { wideband, octetAligned: false, cmr, tocEntries, frames, reservedBitsZero };
+  list.cmr = cmr;
+  list.bytes = out;
+  list.reservedBitsZero = readBits(bytes, used, totalBits - used) === 0;
+  return undefined;
 }
 
-/** A view when the padding bits of the last octet are already zero, else a cleaned copy. */
-function zeroPadding(frame: Uint8Array, bitLength: number): Uint8Array {
-  const tail = bitLength & 7;
-  if (tail === 0) return frame;
-  const last = frame[frame.length - 1] as number;
-  const mask = (0xff << (8 - tail)) & 0xff;
-  if ((last & ~mask) === 0) return frame;
-  const copy = frame.slice();
-  copy[copy.length - 1] = last & mask;
-  return copy;
+const scratch = new AmrFrameList();
+
+/** The payload as records: TOC entries and frames (octet-aligned frames are views into `bytes` where their padding is clean). */
+export function decodeAmrPayload(bytes: Uint8Array, options: AmrPayloadOptions): AmrPayload | DecodeError {
+  const error = decodeAmrFrames(bytes, options, scratch);
+  if (error !== undefined) return error;
+  const { count, channels, ft, q, start, end, pad } = scratch;
+  const tocEntries: AmrTocEntry[] = [];
+  const frames: AmrFrame[] = [];
+  const bitsOf = amrFrameBitsTable(options.wideband);
+  for (let i = 0; i < count; i++) {
+    const type = ft[i] as number;
+    const qBit = q[i] === 1;
+    tocEntries.push({ f: i < count - 1, ft: type, q: qBit });
+    const s = start[i] as number;
+    const e = end[i] as number;
+    const mask = pad[i] as number;
+    let bits: Uint8Array;
+    // A view of the payload where its octets are the frame's (octet-aligned, clean padding), else a copy the caller keeps.
+    if (options.octetAligned && mask === 0xff) bits = bytes.subarray(s, e);
+    else {
+      bits = scratch.bytes.slice(s, e);
+      if (e > s) bits[e - s - 1] = (bits[e - s - 1] as number) & mask;
+    }
+    frames.push({ ft: type, q: qBit, bits, bitLength: bitsOf[type] as number, block: Math.floor(i / channels), channel: i % channels });
+  }
+  return { wideband: options.wideband, octetAligned: options.octetAligned, cmr: scratch.cmr, tocEntries, frames, reservedBitsZero: scratch.reservedBitsZero };
 }

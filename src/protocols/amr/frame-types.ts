@@ -77,6 +77,31 @@ export function amrFrameTypes(wideband: boolean): readonly AmrFrameTypeInfo[] {
   return wideband ? AMR_WB_FRAME_TYPES : AMR_NB_FRAME_TYPES;
 }
 
+/** Speech bits per frame type (index 0–15) with -1 for reserved types: the tables hot paths read. */
+function bitsTable(types: readonly AmrFrameTypeInfo[]): Int16Array {
+  return Int16Array.from(types, (t) => (t.kind === 'reserved' ? -1 : t.bits));
+}
+
+/** Octets per frame type (speech bits octet-aligned, RFC 4867 §5.3) with -1 for reserved types. */
+function octetsTable(types: readonly AmrFrameTypeInfo[]): Int8Array {
+  return Int8Array.from(types, (t) => (t.kind === 'reserved' ? -1 : (t.bits + 7) >> 3));
+}
+
+const NB_BITS = bitsTable(AMR_NB_FRAME_TYPES);
+const WB_BITS = bitsTable(AMR_WB_FRAME_TYPES);
+const NB_OCTETS = octetsTable(AMR_NB_FRAME_TYPES);
+const WB_OCTETS = octetsTable(AMR_WB_FRAME_TYPES);
+
+/** Speech bits of frame types 0–15 (-1: reserved), as a typed array. Read only. */
+export function amrFrameBitsTable(wideband: boolean): Int16Array {
+  return wideband ? WB_BITS : NB_BITS;
+}
+
+/** Octets of frame types 0–15 in storage layout (-1: reserved), as a typed array. Read only. */
+export function amrFrameOctetsTable(wideband: boolean): Int8Array {
+  return wideband ? WB_OCTETS : NB_OCTETS;
+}
+
 /** Information on frame type `ft` (0–15; anything else is reported as reserved). */
 export function amrFrameType(ft: number, wideband: boolean): AmrFrameTypeInfo {
   return amrFrameTypes(wideband)[ft] ?? { ft, kind: 'reserved', bits: 0, name: 'reserved' };

@@ -50,3 +50,15 @@ export interface AmrPayload {
    */
   readonly reservedBitsZero: boolean;
 }
+
+/** Where frames go one by one, in time order (a storage or 3GP writer, a timeline's caller). */
+export interface AmrFrameSink {
+  /**
+   * A frame: type, Q bit, and the speech octets bytes[start, end), zero-padded to the octet
+   * (storage layout, RFC 4867 §5.3; empty for NO_DATA). The octets are a view valid during the
+   * call only: copy them.
+   */
+  frame(ft: number, q: boolean, bytes: Uint8Array, start: number, end: number): void;
+  /** `count` NO_DATA frames (FT 15, Q 1, no octets) in a row: 20 ms slots no packet filled. */
+  noData(count: number): void;
+}

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMR_DECODE_REASONS, decodeAmrPayload } from '../../../src/protocols/amr/decode.js';
+import { AMR_DECODE_REASONS, decodeAmrFrames, decodeAmrPayload } from '../../../src/protocols/amr/decode.js';
+import { AmrFrameList } from '../../../src/protocols/amr/frame-list.js';
 import type { AmrPayload, AmrPayloadOptions } from '../../../src/protocols/amr/types.js';
 import { isDecodeError, type DecodeError } from '../../../src/decode-error.js';
 import { NO_DATA, WB_SPEECH_LOST, frameBits, packAmrPayload, randomFrame, seededRandom, sidType, synthFrames, type FixtureAmrFrame } from '../../fixtures/amr-frames.js';
@@ -179,4 +180,51 @@ test('random bytes never throw, and a 1 MB payload is decoded or refused quickly
   const packed = packAmrPayload(many, { wideband: true, octetAligned: false });
   assert.equal(ok(packed, { wideband: true, octetAligned: false }).frames.length, 20000);
   assert.ok(performance.now() - start < 8000, 'linear time');
+});
+
+test('decodeAmrFrames fills a reused frame list with what decodeAmrPayload returns (both modes, dirty padding, channels)', () => {
+  const random = seededRandom(4867);
+  const list = new AmrFrameList();
+  for (const wideband of [false, true]) {
+    for (const octetAligned of [false, true]) {
+      for (let n = 0; n < 40; n++) {
+        const channels = 1 + (n % 3);
+        const types = wideband ? [0, 2, 5, 8, sidType(true), NO_DATA, WB_SPEECH_LOST] : [0, 3, 7, sidType(false), NO_DATA];
+        const frames = Array.from({ length: channels * (1 + (n % 4)) }, () => randomFrame(types[Math.floor(random() * types.length)] as number, wideband, random, random() < 0.8));
+        const bytes = packAmrPayload(frames, { wideband, octetAligned });
+        // Octet-aligned senders sometimes leave garbage in the padding bits: set them all.
+        if (octetAligned) {
+          let pos = 1 + frames.length;
+          for (const f of frames) {
+            const bits = frameBits(f.ft, wideband) ?? 0;
+            pos += Math.ceil(bits / 8);
+            if (bits % 8 !== 0) bytes[pos - 1] = (bytes[pos - 1] as number) | (0xff >> bits % 8);
+          }
+        }
+        const options = { wideband, octetAligned, channels };
+        const payload = ok(bytes, options);
+        assert.equal(decodeAmrFrames(bytes, options, list), undefined);
+        assert.equal(list.count, payload.frames.length);
+        assert.equal(list.channels, channels);
+        assert.equal(list.cmr, payload.cmr);
+        assert.equal(list.reservedBitsZero, payload.reservedBitsZero);
+        payload.frames.forEach((f, i) => {
+          assert.equal(list.ft[i], f.ft);
+          assert.equal(list.q[i] === 1, f.q);
+          // The octets as a reader of the list sees them: the last one masked with pad.
+          const octets = list.bytes.slice(list.start[i], list.end[i]);
+          if (octets.length > 0) octets[octets.length - 1] = (octets[octets.length - 1] as number) & (list.pad[i] as number);
+          assert.deepEqual([...octets], [...f.bits], `${wideband ? 'WB' : 'NB'} ${octetAligned ? 'octet' : 'bwe'} frame ${i}`);
+          assert.deepEqual([...f.bits], [...(frames[i] as FixtureAmrFrame).bits]);
+        });
+      }
+    }
+  }
+  // Errors are the same values; a list that failed is not to be read.
+  for (const bytes of [new Uint8Array([0xf0]), new Uint8Array([0xf0, 0x3c]), new Uint8Array([0xf0, 0x64, 1, 2])]) {
+    const a = decodeAmrPayload(bytes, { wideband: false, octetAligned: true });
+    const b = decodeAmrFrames(bytes, { wideband: false, octetAligned: true }, list);
+    assert.ok(isDecodeError(a) && b !== undefined);
+    assert.deepEqual(b, a);
+  }
 });
