@@ -1,7 +1,7 @@
 // The work of `imscap extract-amr` (registered in extract-amr.ts): one pass through the AMR
 // extractor, each stream to an atomic file in the output directory, then the summary.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { runCapturePass } from './capture-pass.js';
 import { UsageError } from './exit-codes.js';
 import { parseSsrcs, type ExtractOptions } from './extract-amr.js';
@@ -10,6 +10,7 @@ import { writeOut } from './io.js';
 import { codecChoice } from './streams.js';
 import { AmrExtractor } from '../analysis/amr-extract/extractor.js';
 import type { AmrContainer, ExtractSink } from '../analysis/amr-extract/types.js';
+import { OutputExistsError } from '../output/atomic-file.js';
 import { OutputQueue, QueuedAtomicFile } from '../output/queued-file.js';
 import { renderAmrExtractJson, renderAmrExtractText } from '../report/amr-extract.js';
 
@@ -19,10 +20,11 @@ function chooseContainer(value: string): AmrContainer {
 }
 
 /** An atomic file inside `outDir`; names come from packet data, so the directory is checked again. */
-function fileSink(queue: OutputQueue, outDir: string, name: string, force: boolean): ExtractSink {
+function fileSink(queue: OutputQueue, outDir: string, existing: ReadonlySet<string>, name: string, force: boolean): ExtractSink {
   const path = join(outDir, name);
   if (dirname(resolve(path)) !== outDir) throw new UsageError(`refusing to write outside ${outDir}: ${name}`);
-  return new QueuedAtomicFile(queue, path, force);
+  if (!force && existing.has(basename(path))) throw new OutputExistsError(path);
+  return new QueuedAtomicFile(queue, path, force, true);
 }
 
 export async function runExtractAmr(capture: string, opts: ExtractOptions): Promise<void> {
@@ -36,11 +38,13 @@ export async function runExtractAmr(capture: string, opts: ExtractOptions): Prom
   } catch (err) {
     throw new UsageError(`cannot create ${outDir}: ${(err as Error).message}`);
   }
+  // One listing instead of a stat per stream file (a file created meanwhile still fails the commit).
+  const existing = new Set(readdirSync(outDir));
   const stop = new AbortController();
   // Stream files are written by the thread pool while the pass decodes on.
   const queue = new OutputQueue();
   const extractor = new AmrExtractor({
-    sinks: (name) => fileSink(queue, outDir, name, opts.force === true),
+    sinks: (name) => fileSink(queue, outDir, existing, name, opts.force === true),
     container,
     ...codec,
     callIds: opts.call,

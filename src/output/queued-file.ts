@@ -96,12 +96,17 @@ export class QueuedAtomicFile {
   private failed = false;
   private ended = false;
 
+  /**
+   * `absent`: the caller has already found that nothing exists at `path` (say, from one listing
+   * of the directory), which spares a stat per file; commit still refuses a file that appeared.
+   */
   constructor(
     private readonly queue: OutputQueue,
     readonly path: string,
     private readonly force: boolean,
+    absent = false,
   ) {
-    if (!force && existsSync(path)) throw new OutputExistsError(path);
+    if (!force && !absent && existsSync(path)) throw new OutputExistsError(path);
     this.tempPath = temporaryPathFor(path);
     trackTemporary(this.tempPath);
     this.enqueue(0, (done) =>
