@@ -1,6 +1,8 @@
 // The SDP audit: consumes SIP (through the dialog tracker, which pairs offers with answers
 // across 183 + PRACK, UPDATE and re-INVITE) and RTP (counted per media binding, payload type
-// and direction), then checks every negotiation and the media sent under it.
+// and direction), then checks every negotiation and the media sent under it. Each call is
+// audited when the tracker lets it go (its dialogs final), and what was kept for it is dropped
+// then: memory follows the calls open at once, not the length of the capture.
 import { isDecodeError } from '../../decode-error.js';
 import type { PassHandlers, RtpEvent, SipEvent } from '../../pipeline/events.js';
 import type { MediaBinding } from '../../pipeline/media-bindings.js';
@@ -37,24 +39,42 @@ interface BindingTallies {
   readonly source: Map<number, RtpTally>;
 }
 
+/** The RTP of one binding and payload type, and what it is checked against once its call is done. */
+interface TallyEntry {
+  readonly tally: RtpTally;
+  ctx?: TallyContext | undefined;
+}
+
 const AMR_RTP_RULES: readonly AuditRuleId[] = ['frame-type-outside-mode-set', 'cmr-outside-mode-set', 'octet-align-mismatch', 'max-red-exceeded'];
 const RTP_RULES: readonly AuditRuleId[] = [...AMR_RTP_RULES, 'rtp-payload-type-not-negotiated'];
 
 export class SdpAuditor {
-  private readonly tracker = new DialogTracker({ sdp: (e) => this.sighted(e) });
+  private readonly tracker = new DialogTracker({ sdp: (e) => this.sighted(e), callDone: (call) => this.callDone(call) }, { retainFinishedCalls: false });
   private readonly rules: ReadonlySet<AuditRuleId>;
   private readonly rtpWanted: boolean;
   private readonly amrWanted: boolean;
   private readonly sightings = new Map<string, Sighting>();
+  /** The sightings keys of each open call, to drop them with it. */
+  private readonly sightingKeys = new Map<string, string[]>();
   private readonly mediaIndex = new WeakMap<SdpMedia, number>();
   private readonly bindingTallies = new WeakMap<MediaBinding, BindingTallies>();
-  private readonly tallies: RtpTally[] = [];
+  /** Every tally in the order it was started (the order its checks are added). */
+  private readonly tallies: TallyEntry[] = [];
+  /** Tallies whose call is not done yet. */
+  private readonly openTallies = new Map<string, TallyEntry[]>();
+  private readonly audited: { callId: string; firstFrameNo: number; negotiations: NegotiationSummary[] }[] = [];
+  private readonly found = new Map<string, Finding[]>();
   private packets = 0;
 
   constructor(options: SdpAuditOptions = {}) {
     this.rules = options.rules ?? new Set(AUDIT_RULE_IDS);
     this.rtpWanted = RTP_RULES.some((r) => this.rules.has(r));
     this.amrWanted = AMR_RTP_RULES.some((r) => this.rules.has(r));
+  }
+
+  /** What is held now: calls the tracker has open, SDP sightings and RTP tallies of open calls. */
+  held(): { calls: number; sightings: number; openTallies: number } {
+    return { calls: this.tracker.openCallCount(), sightings: this.sightings.size, openTallies: this.openTallies.size };
   }
 
   handlers(): PassHandlers {
@@ -94,34 +114,30 @@ export class SdpAuditor {
       const key = { callId: b.callId, sdpFrameNo: b.sdpFrameNo, mediaIndex: bt.mediaIndex, boundBy: e.boundBy, payloadType: pt };
       tally = new RtpTally(key, this.amrWanted ? this.decodeFormat(b, e.boundBy, pt, bt.mediaIndex) : undefined);
       byPt.set(pt, tally);
-      this.tallies.push(tally);
+      const entry: TallyEntry = { tally };
+      this.tallies.push(entry);
+      const open = this.openTallies.get(b.callId);
+      if (open === undefined) this.openTallies.set(b.callId, [entry]);
+      else open.push(entry);
     }
     tally.add(e.packet, e.meta.frameNo);
   }
 
   finish(): SdpAuditReport {
     this.tracker.finish();
-    const calls = this.tracker.calls();
-    const byCallId = new Map(calls.map((c) => [c.callId, c]));
-    const found = new Map<string, Finding[]>();
-    const emitFor = (callId: string): EmitFinding => (ruleId, message, frames, properties) => {
-      if (!this.rules.has(ruleId)) return;
-      let list = found.get(callId);
-      if (list === undefined) {
-        list = [];
-        found.set(callId, list);
-      }
-      list.push({ ruleId, severity: auditRule(ruleId).severity, message, frames: [...frames], callId, subject: callId, ...(properties !== undefined ? { properties } : {}) });
-    };
-
-    const audited: { callId: string; firstFrameNo: number; negotiations: NegotiationSummary[] }[] = [];
-    for (const call of calls) {
-      const negotiations = this.auditCall(call, emitFor(call.callId));
-      if (negotiations.length > 0) audited.push({ callId: call.callId, firstFrameNo: call.firstFrameNo, negotiations });
+    // RTP checks use the counts at the end: packets after a call was done still count.
+    const checks = new RtpRuleChecks();
+    let checked = 0;
+    for (const { tally, ctx } of this.tallies) {
+      if (ctx === undefined) continue;
+      checked += tally.packets.count;
+      checks.add(tally, ctx);
     }
-    const checked = this.auditRtp(byCallId, emitFor);
+    checks.emit((callId) => this.emitFor(callId));
 
-    const callReports: AuditedCall[] = audited.map((c) => ({ ...c, findings: (found.get(c.callId) ?? []).sort((a, b) => (a.frames[0] ?? 0) - (b.frames[0] ?? 0)) }));
+    // Calls in the order of their first message (the tracker hands them on as they end).
+    const audited = [...this.audited].sort((a, b) => a.firstFrameNo - b.firstFrameNo);
+    const callReports: AuditedCall[] = audited.map((c) => ({ ...c, findings: (this.found.get(c.callId) ?? []).sort((a, b) => (a.frames[0] ?? 0) - (b.frames[0] ?? 0)) }));
     return {
       calls: callReports,
       findings: callReports.flatMap((c) => c.findings),
@@ -130,10 +146,36 @@ export class SdpAuditor {
     };
   }
 
+  private emitFor(callId: string): EmitFinding {
+    return (ruleId, message, frames, properties) => {
+      if (!this.rules.has(ruleId)) return;
+      let list = this.found.get(callId);
+      if (list === undefined) {
+        list = [];
+        this.found.set(callId, list);
+      }
+      list.push({ ruleId, severity: auditRule(ruleId).severity, message, frames: [...frames], callId, subject: callId, ...(properties !== undefined ? { properties } : {}) });
+    };
+  }
+
+  /** A call the tracker is done with: audit it, resolve its RTP tallies, forget what it held. */
+  private callDone(call: SipCall): void {
+    const negotiations = this.auditCall(call, this.emitFor(call.callId));
+    if (negotiations.length > 0) this.audited.push({ callId: call.callId, firstFrameNo: call.firstFrameNo, negotiations });
+    for (const entry of this.openTallies.get(call.callId) ?? []) entry.ctx = this.context(entry.tally, call);
+    this.openTallies.delete(call.callId);
+    for (const key of this.sightingKeys.get(call.callId) ?? []) this.sightings.delete(key);
+    this.sightingKeys.delete(call.callId);
+  }
+
   private sighted(e: SdpSeen): void {
     const frameNo = e.copy?.frameNo ?? e.exchange.frameNo;
     const key = `${e.call.callId}\n${frameNo}`;
-    if (!this.sightings.has(key)) this.sightings.set(key, { dialog: e.dialog, exchange: e.exchange, sdp: e.copy?.sdp ?? e.exchange.sdp, frameNo });
+    if (this.sightings.has(key)) return;
+    this.sightings.set(key, { dialog: e.dialog, exchange: e.exchange, sdp: e.copy?.sdp ?? e.exchange.sdp, frameNo });
+    const keys = this.sightingKeys.get(e.call.callId);
+    if (keys === undefined) this.sightingKeys.set(e.call.callId, [key]);
+    else keys.push(key);
   }
 
   /** RFC 3264 §5.1: the payload type numbers in a packet are those of its receiver's SDP. */
@@ -165,24 +207,10 @@ export class SdpAuditor {
     return summaries;
   }
 
-  /** Resolves every tally to the negotiation in force and checks it; returns the packets checked. */
-  private auditRtp(calls: ReadonlyMap<string, SipCall>, emitFor: (callId: string) => EmitFinding): number {
-    const checks = new RtpRuleChecks();
-    let checked = 0;
-    for (const tally of this.tallies) {
-      const ctx = this.context(tally, calls);
-      if (ctx === undefined) continue;
-      checked += tally.packets.count;
-      checks.add(tally, ctx);
-    }
-    checks.emit(emitFor);
-    return checked;
-  }
-
-  private context(tally: RtpTally, calls: ReadonlyMap<string, SipCall>): TallyContext | undefined {
-    const call = calls.get(tally.key.callId);
-    const s = call === undefined ? undefined : this.sightingAt(call, tally.key.sdpFrameNo);
-    if (call === undefined || s === undefined) return undefined;
+  /** The negotiation in force for a tally of `call`, and the SDPs it is checked against. */
+  private context(tally: RtpTally, call: SipCall): TallyContext | undefined {
+    const s = this.sightingAt(call, tally.key.sdpFrameNo);
+    if (s === undefined) return undefined;
     const owner = negotiationOf(call, s.exchange);
     const dialog = owner?.dialog ?? s.dialog;
     const n = owner?.negotiation.answer !== undefined ? owner.negotiation : negotiationInForce(dialog, s.frameNo);
