@@ -4,6 +4,7 @@
 // Experimental-Result-Code ≥ 3000, or the E bit) and answers that match no request, each with
 // frame numbers and latency.
 import { hostPort, type PayloadEvent } from '../net/events.js';
+import { PendingRequests } from './pending-requests.js';
 import { resultCode, sessionId, type DiameterResult } from '../protocols/diameter/query.js';
 import type { DiameterMessage } from '../protocols/diameter/types.js';
 
@@ -65,30 +66,19 @@ export interface DiameterTransactionOptions {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Entry = Mutable<DiameterTransaction> & { retransmissionFrames: number[] };
 
-/** A request waiting for its answer, with the path it took. */
-interface Pending {
-  readonly t: Entry;
-  readonly srcIp: string;
-  readonly dstIp: string;
-  readonly srcPort: number;
-  readonly dstPort: number;
-}
-
 /** RFC 6733 §7.1: 3xxx protocol errors, 4xxx transient and 5xxx permanent failures. */
 export function isErrorResult(result: DiameterResult | undefined): boolean {
   return result !== undefined && result.code >= 3000;
 }
 
 export class DiameterTransactionTracker {
-  private readonly maxPending: number;
   private readonly all: Entry[] = [];
-  /** Pending requests by identifiers and command; usually one per key. */
-  private readonly pending = new Map<string, Pending[]>();
-  private pendingCount = 0;
+  /** Pending requests by identifiers and command. */
+  private readonly pending: PendingRequests<string, Entry>;
   private readonly orphans: DiameterOrphanAnswer[] = [];
 
   constructor(options: DiameterTransactionOptions = {}) {
-    this.maxPending = options.maxPending ?? 100_000;
+    this.pending = new PendingRequests(options.maxPending ?? 100_000);
   }
 
   add(message: DiameterMessage, at: DiameterSighting): void {
@@ -107,10 +97,9 @@ export class DiameterTransactionTracker {
   }
 
   private request(key: string, message: DiameterMessage, at: DiameterSighting): void {
-    const waiting = this.pending.get(key);
-    const same = waiting?.find((p) => p.srcIp === at.src && p.srcPort === at.srcPort && p.dstIp === at.dst && p.dstPort === at.dstPort);
+    const same = this.pending.resent(key, at);
     if (same !== undefined) {
-      same.t.retransmissionFrames.push(at.frameNo);
+      same.retransmissionFrames.push(at.frameNo);
       return;
     }
     const sid = sessionId(message);
@@ -129,22 +118,19 @@ export class DiameterTransactionTracker {
       retransmissionFrames: [],
     };
     this.all.push(t);
-    const p: Pending = { t, srcIp: at.src, dstIp: at.dst, srcPort: at.srcPort, dstPort: at.dstPort };
-    if (waiting === undefined) this.pending.set(key, [p]);
-    else waiting.push(p);
-    if (++this.pendingCount > this.maxPending) this.evictOldest();
+    this.pending.add(key, t, at);
   }
 
   private answer(key: string, message: DiameterMessage, at: DiameterSighting): void {
-    const waiting = this.pending.get(key);
     // The answer comes back on the request's path reversed; an SCTP association may answer from
     // another of its addresses, so the ports decide next, then a lone candidate.
-    const p =
-      waiting?.find((p) => p.dstIp === at.src && p.srcIp === at.dst && p.dstPort === at.srcPort && p.srcPort === at.dstPort) ??
-      waiting?.find((p) => p.dstPort === at.srcPort && p.srcPort === at.dstPort) ??
-      (waiting?.length === 1 ? waiting[0] : undefined);
+    const t = this.pending.take(key, [
+      (p) => p.dstIp === at.src && p.srcIp === at.dst && p.dstPort === at.srcPort && p.srcPort === at.dstPort,
+      (p) => p.dstPort === at.srcPort && p.srcPort === at.dstPort,
+      (_p, waiting) => waiting.length === 1,
+    ]);
     const result = resultCode(message);
-    if (waiting === undefined || p === undefined) {
+    if (t === undefined) {
       this.orphans.push({
         frameNo: at.frameNo,
         ts: at.ts,
@@ -158,25 +144,11 @@ export class DiameterTransactionTracker {
       });
       return;
     }
-    waiting.splice(waiting.indexOf(p), 1);
-    if (waiting.length === 0) this.pending.delete(key);
-    this.pendingCount--;
-    const t = p.t;
     t.answerFrame = at.frameNo;
     t.answerTs = at.ts;
     if (message.commandAbbrev !== undefined) t.answerName = message.commandAbbrev;
     t.latencyMs = (at.ts - t.requestTs) * 1000;
     if (result !== undefined) t.result = result;
     t.protocolError = message.flags.error;
-  }
-
-  private evictOldest(): void {
-    // Map iteration follows insertion order: the first key holds the oldest request still pending.
-    for (const [key, waiting] of this.pending) {
-      waiting.shift();
-      if (waiting.length === 0) this.pending.delete(key);
-      this.pendingCount--;
-      return;
-    }
   }
 }

@@ -3,6 +3,7 @@
 // back to the requester), and reports unanswered requests, rejections (Cause ≥ 64, §8.4 Table
 // 8.4-1) and responses that match no request, each with frame numbers and latency.
 import { hostPort, type PayloadEvent } from '../net/events.js';
+import { PendingRequests, type PendingRequest } from './pending-requests.js';
 import { findIe, isRejection, messageCause } from '../protocols/gtpv2/query.js';
 import { IE_IMSI } from '../protocols/gtpv2/ie-value.js';
 import type { Gtpv2Message } from '../protocols/gtpv2/types.js';
@@ -75,24 +76,14 @@ export interface Gtpv2TransactionOptions {
 
 type Entry = { -readonly [K in keyof Gtpv2Transaction]: Gtpv2Transaction[K] } & { retransmissionFrames: number[] };
 
-interface Pending {
-  readonly t: Entry;
-  readonly srcIp: string;
-  readonly dstIp: string;
-  readonly srcPort: number;
-  readonly dstPort: number;
-}
-
 export class Gtpv2TransactionTracker {
-  private readonly maxPending: number;
   private readonly all: Entry[] = [];
   /** Pending requests by sequence number. */
-  private readonly pending = new Map<number, Pending[]>();
-  private pendingCount = 0;
+  private readonly pending: PendingRequests<number, Entry>;
   private readonly orphans: Gtpv2OrphanResponse[] = [];
 
   constructor(options: Gtpv2TransactionOptions = {}) {
-    this.maxPending = options.maxPending ?? 100_000;
+    this.pending = new PendingRequests(options.maxPending ?? 100_000);
   }
 
   add(message: Gtpv2Message, at: Gtpv2Sighting): void {
@@ -123,12 +114,9 @@ export class Gtpv2TransactionTracker {
   }
 
   private request(message: Gtpv2Message, at: Gtpv2Sighting): void {
-    const waiting = this.pending.get(message.sequence);
-    const same = waiting?.find(
-      (p) => p.t.requestType === message.messageType && p.srcIp === at.src && p.srcPort === at.srcPort && p.dstIp === at.dst && p.dstPort === at.dstPort,
-    );
+    const same = this.pending.resent(message.sequence, at, (t) => t.requestType === message.messageType);
     if (same !== undefined) {
-      same.t.retransmissionFrames.push(at.frameNo);
+      same.retransmissionFrames.push(at.frameNo);
       return;
     }
     const imsi = findIe(message, IE_IMSI, { instance: 0 });
@@ -145,28 +133,20 @@ export class Gtpv2TransactionTracker {
       retransmissionFrames: [],
     };
     this.all.push(t);
-    const p: Pending = { t, srcIp: at.src, dstIp: at.dst, srcPort: at.srcPort, dstPort: at.dstPort };
-    if (waiting === undefined) this.pending.set(message.sequence, [p]);
-    else waiting.push(p);
-    if (++this.pendingCount > this.maxPending) this.evictOldest();
+    this.pending.add(message.sequence, t, at);
   }
 
   /** Completes the transaction this message answers; false when there is none. */
   private answer(message: Gtpv2Message, at: Gtpv2Sighting): boolean {
-    const waiting = this.pending.get(message.sequence);
-    if (waiting === undefined) return false;
-    const fits = (p: Pending): boolean => ANSWERS.get(p.t.requestType)?.includes(message.messageType) === true;
+    const fits = (p: PendingRequest<Entry>): boolean => ANSWERS.get(p.t.requestType)?.includes(message.messageType) === true;
     // §4.2.2: the response goes to the requester's address and port, from the address the
     // request was sent to; a peer may answer from another of its addresses, so ports decide next.
-    const p =
-      waiting.find((q) => fits(q) && q.dstIp === at.src && q.srcIp === at.dst && q.srcPort === at.dstPort) ??
-      waiting.find((q) => fits(q) && q.srcIp === at.dst && q.srcPort === at.dstPort) ??
-      waiting.find((q) => fits(q) && q.dstIp === at.src && q.srcIp === at.dst);
-    if (p === undefined) return false;
-    waiting.splice(waiting.indexOf(p), 1);
-    if (waiting.length === 0) this.pending.delete(message.sequence);
-    this.pendingCount--;
-    const t = p.t;
+    const t = this.pending.take(message.sequence, [
+      (q) => fits(q) && q.dstIp === at.src && q.srcIp === at.dst && q.srcPort === at.dstPort,
+      (q) => fits(q) && q.srcIp === at.dst && q.srcPort === at.dstPort,
+      (q) => fits(q) && q.dstIp === at.src && q.srcIp === at.dst,
+    ]);
+    if (t === undefined) return false;
     t.responseType = message.messageType;
     if (message.messageName !== undefined) t.responseName = message.messageName;
     t.responseFrame = at.frameNo;
@@ -178,14 +158,5 @@ export class Gtpv2TransactionTracker {
       if (cause.name !== undefined) t.causeName = cause.name;
     }
     return true;
-  }
-
-  private evictOldest(): void {
-    for (const [key, waiting] of this.pending) {
-      waiting.shift();
-      if (waiting.length === 0) this.pending.delete(key);
-      this.pendingCount--;
-      return;
-    }
   }
 }
