@@ -5,8 +5,7 @@
 // name only on commit, an existing file is kept unless `force`, and an interrupted run removes
 // the temporary files. Memory stays bounded: the pass waits (backpressure) between input chunks
 // while more than `maxPendingBytes` are queued.
-import { close, link, open, rename, unlink, write } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { close, existsSync, link, open, rename, unlink, write } from 'node:fs';
 import { OutputExistsError, openFailure, temporaryPathFor, trackTemporary, untrackTemporary } from './atomic-file.js';
 
 type Run = (done: (err: Error | null) => void) => void;
@@ -46,7 +45,7 @@ export class OutputQueue {
 
   /** Resolves when every queued operation has run; rejects with the first failure. */
   async drain(): Promise<void> {
-    while (this.busyFiles > 0) await this.nextChange();
+    await this.settle();
     if (this.firstError !== undefined) throw this.firstError;
   }
 

@@ -23,8 +23,8 @@ export class MediaBindings {
   // Looked up by port first (a small-integer key hashes for free), then by address among the
   // few bindings sharing that port: one map lookup per packet on the media path.
   private readonly byPort = new Map<number, MediaBinding[]>();
-  /** Insertion order, for evicting the oldest binding when the table is full. */
-  private readonly order = new Set<string>();
+  /** Where each binding sits, in first-set order, for evicting the oldest when the table is full. */
+  private readonly order = new Map<string, { readonly port: number; readonly address: string }>();
 
   constructor(private readonly maxBindings = DEFAULT_MAX_BINDINGS) {}
 
@@ -47,11 +47,8 @@ export class MediaBindings {
   lookup(address: string, port: number): MediaBinding | undefined {
     const list = this.byPort.get(port);
     if (list === undefined) return undefined;
-    for (let i = 0; i < list.length; i++) {
-      const b = list[i]!;
-      if (b.address === address) return b;
-    }
-    return undefined;
+    const at = indexOfAddress(list, address);
+    return at < 0 ? undefined : list[at];
   }
 
   get size(): number {
@@ -64,27 +61,29 @@ export class MediaBindings {
       list = [];
       this.byPort.set(binding.port, list);
     }
-    const key = `${binding.port} ${binding.address}`;
-    const at = list.findIndex((b) => b.address === binding.address);
+    const at = indexOfAddress(list, binding.address);
     if (at >= 0) list[at] = binding;
     else list.push(binding);
     // A binding set again keeps its place in the eviction order, as it always has.
-    this.order.add(key);
+    const key = `${binding.port} ${binding.address}`;
+    if (!this.order.has(key)) this.order.set(key, { port: binding.port, address: binding.address });
     while (this.order.size > this.maxBindings) this.evictOldest();
   }
 
   private evictOldest(): void {
-    const oldest = this.order.values().next();
+    const oldest = this.order.entries().next();
     if (oldest.done === true) return;
-    const key = oldest.value;
+    const [key, { port, address }] = oldest.value;
     this.order.delete(key);
-    const space = key.indexOf(' ');
-    const port = Number(key.slice(0, space));
-    const address = key.slice(space + 1);
     const list = this.byPort.get(port);
     if (list === undefined) return;
-    const at = list.findIndex((b) => b.address === address);
+    const at = indexOfAddress(list, address);
     if (at >= 0) list.splice(at, 1);
     if (list.length === 0) this.byPort.delete(port);
   }
+}
+
+function indexOfAddress(list: readonly MediaBinding[], address: string): number {
+  for (let i = 0; i < list.length; i++) if (list[i]!.address === address) return i;
+  return -1;
 }

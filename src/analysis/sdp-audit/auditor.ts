@@ -53,9 +53,8 @@ export class SdpAuditor {
   private readonly rules: ReadonlySet<AuditRuleId>;
   private readonly rtpWanted: boolean;
   private readonly amrWanted: boolean;
-  private readonly sightings = new Map<string, Sighting>();
-  /** The sightings keys of each open call, to drop them with it. */
-  private readonly sightingKeys = new Map<string, string[]>();
+  /** SDP sightings of each open call, by frame. */
+  private readonly sightings = new Map<string, Map<number, Sighting>>();
   private readonly mediaIndex = new WeakMap<SdpMedia, number>();
   private readonly bindingTallies = new WeakMap<MediaBinding, BindingTallies>();
   /** Every tally in the order it was started (the order its checks are added). */
@@ -74,7 +73,9 @@ export class SdpAuditor {
 
   /** What is held now: calls the tracker has open, SDP sightings and RTP tallies of open calls. */
   held(): { calls: number; sightings: number; openTallies: number } {
-    return { calls: this.tracker.openCallCount(), sightings: this.sightings.size, openTallies: this.openTallies.size };
+    let sightings = 0;
+    for (const byFrame of this.sightings.values()) sightings += byFrame.size;
+    return { calls: this.tracker.openCallCount(), sightings, openTallies: this.openTallies.size };
   }
 
   handlers(): PassHandlers {
@@ -164,25 +165,24 @@ export class SdpAuditor {
     if (negotiations.length > 0) this.audited.push({ callId: call.callId, firstFrameNo: call.firstFrameNo, negotiations });
     for (const entry of this.openTallies.get(call.callId) ?? []) entry.ctx = this.context(entry.tally, call);
     this.openTallies.delete(call.callId);
-    for (const key of this.sightingKeys.get(call.callId) ?? []) this.sightings.delete(key);
-    this.sightingKeys.delete(call.callId);
+    this.sightings.delete(call.callId);
   }
 
   private sighted(e: SdpSeen): void {
     const frameNo = e.copy?.frameNo ?? e.exchange.frameNo;
-    const key = `${e.call.callId}\n${frameNo}`;
-    if (this.sightings.has(key)) return;
-    this.sightings.set(key, { dialog: e.dialog, exchange: e.exchange, sdp: e.copy?.sdp ?? e.exchange.sdp, frameNo });
-    const keys = this.sightingKeys.get(e.call.callId);
-    if (keys === undefined) this.sightingKeys.set(e.call.callId, [key]);
-    else keys.push(key);
+    let byFrame = this.sightings.get(e.call.callId);
+    if (byFrame === undefined) {
+      byFrame = new Map();
+      this.sightings.set(e.call.callId, byFrame);
+    }
+    if (!byFrame.has(frameNo)) byFrame.set(frameNo, { dialog: e.dialog, exchange: e.exchange, sdp: e.copy?.sdp ?? e.exchange.sdp, frameNo });
   }
 
   /** RFC 3264 §5.1: the payload type numbers in a packet are those of its receiver's SDP. */
   private decodeFormat(b: MediaBinding, boundBy: 'destination' | 'source', pt: number, mediaIndex: number): SdpPayloadFormat | undefined {
     if (boundBy === 'destination') return b.formats.get(pt);
     // Sent from the SDP author's address (symmetric RTP): the receiver is the peer.
-    const s = this.sightings.get(`${b.callId}\n${b.sdpFrameNo}`);
+    const s = this.sightings.get(b.callId)?.get(b.sdpFrameNo);
     const n = s?.dialog.negotiations.find((x) => x.offer === s.exchange || x.answer === s.exchange);
     const peer = n === undefined || s === undefined ? undefined : n.offer === s.exchange ? n.answer : n.offer;
     return peer?.sdp.media[mediaIndex]?.payloads.find((p) => p.payloadType === pt) ?? b.formats.get(pt);
@@ -235,11 +235,12 @@ export class SdpAuditor {
 
   /** The sighting of an SDP frame; a retransmission stands for its first sighting. */
   private sightingAt(call: SipCall, frameNo: number): Sighting | undefined {
-    const direct = this.sightings.get(`${call.callId}\n${frameNo}`);
+    const byFrame = this.sightings.get(call.callId);
+    const direct = byFrame?.get(frameNo);
     if (direct !== undefined) return direct;
     for (const d of call.dialogs) {
       const m = d.messages.find((x) => x.frameNo === frameNo && x.repeatOf !== undefined);
-      if (m?.repeatOf !== undefined) return this.sightings.get(`${call.callId}\n${m.repeatOf}`);
+      if (m?.repeatOf !== undefined) return byFrame?.get(m.repeatOf);
     }
     return undefined;
   }
