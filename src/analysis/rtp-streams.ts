@@ -133,10 +133,6 @@ export interface RtpStreamsReport {
 /** A packet held while a heuristic candidate waits for its second packet (payload copied). */
 type HeldPacket = Omit<StreamPacket, 'format'>;
 
-interface PayloadTypeCount {
-  packets: number;
-  format: StreamFormat | undefined;
-}
 
 type EntryState = 'held' | 'accepted' | 'rejected' | 'dropped';
 
@@ -159,12 +155,14 @@ interface StreamEntry {
   lastBinding: MediaBinding | undefined;
   lastFormat: StreamFormat | undefined;
   stats: RtpStreamStats | undefined;
-  /** Packets of the current run of payload type lastPt, not yet added to lastCount; the last format of the run. */
+  /**
+   * The format last resolved for each payload type, in the order the types were first seen
+   * (packets per type are counted by the stats). The current run of type lastPt keeps its last
+   * format in runFormat until the type changes or the report is made.
+   */
   lastPt: number;
-  runPackets: number;
   runFormat: StreamFormat | undefined;
-  lastCount: PayloadTypeCount | undefined;
-  readonly payloadTypes: Map<number, PayloadTypeCount>;
+  readonly payloadTypes: Map<number, StreamFormat | undefined>;
   held: HeldPacket[];
   heldBytes: number;
   sequential: boolean;
@@ -339,9 +337,7 @@ export class RtpStreamTable {
       lastFormat: undefined,
       stats: undefined,
       lastPt: -1,
-      runPackets: 0,
       runFormat: undefined,
-      lastCount: undefined,
       payloadTypes: new Map(),
       held: [],
       heldBytes: 0,
@@ -519,8 +515,7 @@ export class RtpStreamTable {
   // The hot path: per packet, no allocation (the records handed on are reused).
   private deliver(entry: StreamEntry, frameNo: number, ts: number, sequence: number, timestamp: number, payloadType: number, marker: boolean, payload: Uint8Array, format: StreamFormat | undefined): void {
     entry.stats ??= new RtpStreamStats(statsOptions(format, entry));
-    if (entry.lastCount === undefined || entry.lastPt !== payloadType) startRun(entry, payloadType, format);
-    entry.runPackets++;
+    if (entry.lastPt !== payloadType) startRun(entry, payloadType, format);
     if (format !== undefined) entry.runFormat = format;
     entry.stats.addPacket(sequence, timestamp, payloadType, frameNo, ts);
     if (this.listener === undefined) return;
@@ -631,25 +626,16 @@ function isComfortNoise(f: StreamFormat | undefined, pt: number): boolean {
   return f?.encodingKey === 'cn' || (f === undefined && pt === PT_CN);
 }
 
-/** A packet of another payload type than the last: the run so far is counted, the new type's count found (or made). */
+/** A packet of another payload type than the last: the run so far keeps its format, the new type is noted. */
 function startRun(entry: StreamEntry, payloadType: number, format: StreamFormat | undefined): void {
   closeRun(entry);
-  let count = entry.payloadTypes.get(payloadType);
-  if (count === undefined) {
-    count = { packets: 0, format };
-    entry.payloadTypes.set(payloadType, count);
-  }
+  if (!entry.payloadTypes.has(payloadType)) entry.payloadTypes.set(payloadType, format);
   entry.lastPt = payloadType;
-  entry.lastCount = count;
 }
 
-/** Adds the current run to its payload type's count (its last format included). */
+/** The current run's last format becomes its payload type's format. */
 function closeRun(entry: StreamEntry): void {
-  const count = entry.lastCount;
-  if (count === undefined) return;
-  count.packets += entry.runPackets;
-  if (entry.runFormat !== undefined) count.format = entry.runFormat;
-  entry.runPackets = 0;
+  if (entry.runFormat !== undefined) entry.payloadTypes.set(entry.lastPt, entry.runFormat);
   entry.runFormat = undefined;
 }
 
@@ -667,20 +653,19 @@ function report(e: StreamEntry): RtpStreamReport {
   closeRun(e);
   const i = e.info;
   const stats = (e.stats ?? new RtpStreamStats({ clockRate: 8000 })).summary();
-  const payloadTypes: StreamPayloadTypeReport[] = [...e.payloadTypes]
-    .sort((a, b) => a[0] - b[0])
-    .map(([payloadType, c]) => ({ payloadType, name: c.format?.encodingName ?? `PT ${payloadType}`, packets: c.packets }));
-  let main: PayloadTypeCount | undefined;
-  let mainPt = -1;
-  for (const [pt, c] of e.payloadTypes) {
-    if (isEvent(c.format) || isComfortNoise(c.format, pt)) continue;
-    if (main === undefined || c.packets > main.packets) [main, mainPt] = [c, pt];
+  const packetsOf = new Map(stats.payloadTypes.map((p) => [p.payloadType, p.packets]));
+  // Payload types in the order first seen (ties for the main codec go to the earlier one).
+  const types = [...e.payloadTypes].map(([payloadType, format]) => ({ payloadType, format, packets: packetsOf.get(payloadType) ?? 0 }));
+  const payloadTypes: StreamPayloadTypeReport[] = [...types]
+    .sort((a, b) => a.payloadType - b.payloadType)
+    .map((t) => ({ payloadType: t.payloadType, name: t.format?.encodingName ?? `PT ${t.payloadType}`, packets: t.packets }));
+  let main: (typeof types)[number] | undefined;
+  for (const t of types) {
+    if (isEvent(t.format) || isComfortNoise(t.format, t.payloadType)) continue;
+    if (main === undefined || t.packets > main.packets) main = t;
   }
-  if (main === undefined) {
-    const first = e.payloadTypes.entries().next();
-    if (first.done !== true) [mainPt, main] = first.value;
-  }
-  const codec = main?.format?.encodingName ?? (mainPt >= 0 ? `PT ${mainPt}` : '-');
+  main ??= types[0];
+  const codec = main?.format?.encodingName ?? (main !== undefined ? `PT ${main.payloadType}` : '-');
   const tunnel = i.tunnel.map((t) => (t.kind === 'gtpu' ? `gtpu:${t.teid.toString(16)}` : t.kind === 'esp' ? `esp:${t.spi.toString(16)}` : 'ipip')).join('/');
   return {
     id: i.id,
