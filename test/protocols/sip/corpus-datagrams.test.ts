@@ -1,9 +1,7 @@
 // Acceptance on the corpus, datagram transports: from each frame's UDP (or SCTP) payload, the
 // SIP messages found — count, method or status code, and Call-ID per frame — equal tshark's.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { corpusFile, needTools } from '../../support/environment.js';
-import { asOracle, captureView, decodeSipPayloads } from './corpus-transport.js';
+import { eachCaptureAgainstTshark } from './corpus-transport.js';
 
 const CAPTURES = [
   'heplify__sip_ipv6_udp.pcap',
@@ -17,19 +15,4 @@ const CAPTURES = [
   'pcaptoparquet__01_udp_voice_ott.pcap',
 ];
 
-test("corpus datagram captures: SIP messages per frame equal tshark's", { concurrency: 2 }, async (t) => {
-  if (!needTools(t, 'tshark')) return;
-  await Promise.all(
-    CAPTURES.map((name) =>
-      t.test(name, async (st) => {
-        const file = corpusFile(st, name);
-        if (file === undefined) return;
-        const view = await captureView(file);
-        assert.ok(view.oracle.size > 0, 'tshark found SIP');
-        const { messages, problems } = decodeSipPayloads(view.payloads);
-        assert.deepEqual(problems, []);
-        assert.deepEqual(asOracle(messages), view.oracle);
-      }),
-    ),
-  );
-});
+test("corpus datagram captures: SIP messages per frame equal tshark's", { concurrency: 2 }, (t) => eachCaptureAgainstTshark(t, CAPTURES));

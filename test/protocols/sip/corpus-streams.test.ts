@@ -3,8 +3,7 @@
 // at the frame that completed them — equal tshark's reassembly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { corpusFile, needTools } from '../../support/environment.js';
-import { asOracle, captureView, decodeSipPayloads } from './corpus-transport.js';
+import { eachCaptureAgainstTshark } from './corpus-transport.js';
 
 const CAPTURES = [
   'heplify__sip_ipv4_tcp_fragmented.pcap',
@@ -16,24 +15,12 @@ const CAPTURES = [
   'rtpdump__sample2_vowifi_ipv4_esp_ipv4.pcap',
 ];
 
-test("corpus stream captures: SIP messages per frame equal tshark's reassembly", { concurrency: 2 }, async (t) => {
-  if (!needTools(t, 'tshark')) return;
-  await Promise.all(
-    CAPTURES.map((name) =>
-      t.test(name, async (st) => {
-        const file = corpusFile(st, name);
-        if (file === undefined) return;
-        const view = await captureView(file);
-        assert.ok(view.oracle.size > 0, 'tshark found SIP');
-        const { messages, problems } = decodeSipPayloads(view.payloads);
-        assert.deepEqual(problems, []);
-        assert.deepEqual(asOracle(messages), view.oracle);
-        // A message spread over several segments starts in the first segment tshark reassembled.
-        for (const m of messages) {
-          if (m.transport !== 'tcp') continue;
-          assert.equal(m.firstFrameNo, view.firstSegment.get(m.frameNo) ?? m.frameNo, `first frame of the message completed in frame ${m.frameNo}`);
-        }
-      }),
-    ),
-  );
-});
+test("corpus stream captures: SIP messages per frame equal tshark's reassembly", { concurrency: 2 }, (t) =>
+  eachCaptureAgainstTshark(t, CAPTURES, (messages, view) => {
+    // A message spread over several segments starts in the first segment tshark reassembled.
+    for (const m of messages) {
+      if (m.transport !== 'tcp') continue;
+      assert.equal(m.firstFrameNo, view.firstSegment.get(m.frameNo) ?? m.frameNo, `first frame of the message completed in frame ${m.frameNo}`);
+    }
+  }),
+);

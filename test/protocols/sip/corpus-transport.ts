@@ -3,6 +3,8 @@
 // the payloads then go through this project's decoders the way the pipeline wires them:
 // datagrams to decodeSipMessage when looksLikeSip, TCP streams to SipStreamFramer, or to
 // WebSocketStream when the stream opens with an HTTP upgrade.
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import { isDecodeError } from '../../../src/decode-error.js';
 import { decodeSipMessage, looksLikeSip } from '../../../src/protocols/sip/decode.js';
 import type { SipMessage } from '../../../src/protocols/sip/message.js';
@@ -10,6 +12,7 @@ import { SipStreamFramer } from '../../../src/protocols/sip/stream-framer.js';
 import { WS_OPCODE } from '../../../src/protocols/websocket/frame.js';
 import { looksLikeHttpHandshake } from '../../../src/protocols/websocket/handshake.js';
 import { WebSocketStream } from '../../../src/protocols/websocket/stream.js';
+import { corpusFile, needTools } from '../../support/environment.js';
 import { runTshark, SIP_DISSECTION_ARGS } from './tshark-oracle.js';
 
 export interface TransportPayload {
@@ -156,4 +159,26 @@ export function asOracle(messages: readonly DecodedSip[]): Map<number, string[]>
     else list.push(label);
   }
   return out;
+}
+
+/**
+ * One sub-test per corpus capture (two at a time): the SIP messages decoded from its payloads
+ * equal tshark's per frame, then `more` checks what else the capture must show.
+ */
+export async function eachCaptureAgainstTshark(t: TestContext, captures: readonly string[], more?: (messages: readonly DecodedSip[], view: CaptureView) => void): Promise<void> {
+  if (!needTools(t, 'tshark')) return;
+  await Promise.all(
+    captures.map((name) =>
+      t.test(name, async (st) => {
+        const file = corpusFile(st, name);
+        if (file === undefined) return;
+        const view = await captureView(file);
+        assert.ok(view.oracle.size > 0, 'tshark found SIP');
+        const { messages, problems } = decodeSipPayloads(view.payloads);
+        assert.deepEqual(problems, []);
+        assert.deepEqual(asOracle(messages), view.oracle);
+        more?.(messages, view);
+      }),
+    ),
+  );
 }
