@@ -3,11 +3,11 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { corpusFile, needTools } from '../support/environment.js';
+import { corpusCaptures, corpusFile, needTools } from '../support/environment.js';
 import { collect, epoch, type KeptFrame } from './collect.js';
 
 const run = promisify(execFile);
@@ -17,20 +17,6 @@ async function tool(cmd: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-/** Capture files listed in the corpus manifest (its `format` column names pcap or pcapng). */
-function corpusCaptures(t: TestContext): string[] | undefined {
-  const manifest = corpusFile(t, 'MANIFEST.tsv');
-  if (manifest === undefined) return undefined;
-  const rows = readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-  const paths: string[] = [];
-  for (const row of rows) {
-    if (!/pcap/.test(row[5] ?? '')) continue;
-    const p = corpusFile(t, row[0] ?? '');
-    if (p === undefined) return undefined;
-    paths.push(p);
-  }
-  return paths;
-}
 
 function scratchDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'imscap-oracle-'));

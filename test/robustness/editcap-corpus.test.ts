@@ -1,30 +1,16 @@
 // `editcap -E 0.02` corrupts about one byte in fifty of every packet (never a record header) of
 // every corpus capture: every capture command still finishes cleanly (no crash, no overrun, no
 // stack trace), and info still counts every frame capinfos counts in the corrupted file.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runOnCapture } from '../../scripts/fuzz/run-capture.js';
 import type { CommandVariant } from '../../scripts/fuzz/commands.js';
-import { corpusFile, needTools } from '../support/environment.js';
+import { corpusCaptures, needTools } from '../support/environment.js';
 import { harness } from './support.js';
 
-/** Capture files listed in the corpus manifest (its `format` column names pcap or pcapng). */
-function corpusCaptures(t: TestContext): string[] | undefined {
-  const manifest = corpusFile(t, 'MANIFEST.tsv');
-  if (manifest === undefined) return undefined;
-  const rows = readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-  const paths: string[] = [];
-  for (const row of rows) {
-    if (!/pcap/.test(row[5] ?? '')) continue;
-    const p = corpusFile(t, row[0] ?? '');
-    if (p === undefined) return undefined;
-    paths.push(p);
-  }
-  return paths;
-}
 
 test('editcap -E 0.02 over every corpus capture: every command copes, frames as capinfos counts them', async (t) => {
   if (!needTools(t, 'editcap', 'capinfos')) return;

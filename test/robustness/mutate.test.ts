@@ -2,14 +2,14 @@
 // records capinfos counts; a cut at every record boundary leaves exactly the records before it
 // (capinfos and imscap agree, with no warning); a packet it resizes still has consistent IP and
 // UDP lengths as tshark reads them.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePcap, writePcapng } from '../fixtures/capture-writer.js';
 import { captureLayout, mulberry32, mutate, recordBoundaries, resizePacket, truncateAtBoundary } from '../fixtures/mutate.js';
-import { corpusFile, needTools } from '../support/environment.js';
+import { corpusCaptures, needTools } from '../support/environment.js';
 import { imscap, scratchDir, sipFrames } from './support.js';
 import { syntheticSeeds } from '../../scripts/fuzz/synthetic.js';
 
@@ -25,19 +25,6 @@ function capinfosCount(path: string): number {
   return Number(execFileSync('capinfos', ['-T', '-r', '-c', '-M', path], { encoding: 'utf8' }).trim().split('\t')[1]);
 }
 
-function corpusCaptures(t: TestContext): string[] | undefined {
-  const manifest = corpusFile(t, 'MANIFEST.tsv');
-  if (manifest === undefined) return undefined;
-  const rows = readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-  const out: string[] = [];
-  for (const row of rows) {
-    if (!/pcap/.test(row[5] ?? '')) continue;
-    const p = corpusFile(t, row[0] ?? '');
-    if (p === undefined) return undefined;
-    out.push(p);
-  }
-  return out;
-}
 
 test('the record layout of every corpus capture has the packets capinfos counts and ends at the end of the file', (t) => {
   if (!needTools(t, 'capinfos')) return;

@@ -1,7 +1,7 @@
 // Where tests find the public capture corpus and the oracle tools (tshark, sox, ffprobe...).
 // Without them a test is reported as skipped — never as passed. CI sets IMSCAP_REQUIRE_CORPUS
 // and IMSCAP_REQUIRE_ORACLES so that a missing corpus or tool fails the run instead.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -41,4 +41,22 @@ export function needTools(t: TestContext, ...names: string[]): boolean {
   if (process.env.IMSCAP_REQUIRE_ORACLES) throw new Error(`oracle tool(s) missing: ${missing.join(', ')} (IMSCAP_REQUIRE_ORACLES is set)`);
   t.skip(`needs ${missing.join(', ')}`);
   return false;
+}
+
+/**
+ * Every capture file the corpus manifest lists (its `format` column names pcap or pcapng), or
+ * undefined (the test skipped, saying why) when the corpus or one of its files is missing.
+ */
+export function corpusCaptures(t: TestContext): string[] | undefined {
+  const manifest = corpusFile(t, 'MANIFEST.tsv');
+  if (manifest === undefined) return undefined;
+  const rows = readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const paths: string[] = [];
+  for (const row of rows) {
+    if (!/pcap/.test(row[5] ?? '')) continue;
+    const p = corpusFile(t, row[0] ?? '');
+    if (p === undefined) return undefined;
+    paths.push(p);
+  }
+  return paths;
 }
