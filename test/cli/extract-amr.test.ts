@@ -6,25 +6,13 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { imscap } from '../support/run-cli.js';
 import { tempCaptureFile } from '../fixtures/capture-writer.js';
 import { NO_DATA, randomFrame, run, scratchDir, seededRandom, sidType, speechAmrNb, storageFile, synthFrames, type FixtureAmrFrame } from '../fixtures/amr-frames.js';
 import { amrFormat, amrRtpPackets, buildCallCapture, callFlow, telephoneEventFormat, type AmrStreamPackets, type BuiltCapture, type SdpSpec } from '../fixtures/call-capture.js';
 import { needTools } from '../support/environment.js';
 
-interface Run {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
 
-/** Runs `imscap ...args` in this process, with stdout and stderr collected through main's sinks. */
-async function imscap(...args: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (text) => (out += text), stderr: (text) => (err += text) });
-  return { code, out, err };
-}
 
 interface JsonReport {
   files: string[];

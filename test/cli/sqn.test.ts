@@ -1,26 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../src/cli/main.js';
+import { imscap } from '../support/run-cli.js';
 import { milenageForRand } from '../../src/crypto/milenage.js';
 import { TS_35_208_SETS, hex, toHex, type MilenageTestSet } from '../crypto/milenage-vectors.js';
 
-interface Run {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
 
 /**
  * Runs `imscap ...args` in this process, collecting stdout and stderr through main's output sinks
  * (the process streams are left alone: the test runner reports through them, and a command
  * awaits while it loads its module).
  */
-async function imscap(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s) });
-  return { code, out: out.join(''), err: err.join('') };
-}
 
 const xorHex = (a: string, b: string): string => (BigInt(`0x${a}`) ^ BigInt(`0x${b}`)).toString(16).padStart(a.length, '0');
 // AUTN = (SQN ⊕ AK) ‖ AMF ‖ MAC-A from the published columns of TS 35.208.

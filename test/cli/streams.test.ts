@@ -5,24 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { imscap } from '../support/run-cli.js';
 import { tempCaptureFile } from '../fixtures/capture-writer.js';
 import { scratchDir, synthFrames } from '../fixtures/amr-frames.js';
 import { amrFormat, amrRtpPackets, buildCallCapture, callFlow, plainRtpPackets, telephoneEventFormat, type SdpSpec } from '../fixtures/call-capture.js';
 
-interface Run {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
 
-/** Runs `imscap ...args` in this process, with stdout and stderr collected through main's sinks. */
-async function imscap(...args: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (text) => (out += text), stderr: (text) => (err += text) });
-  return { code, out, err };
-}
 
 interface JsonStream {
   id: number;

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { main } from '../../src/cli/main.js';
 import { surveyCommands, type CaptureCommand } from '../../scripts/fuzz/commands.js';
 import { CasePool } from '../../scripts/fuzz/pool.js';
 import { probeCommands } from '../../scripts/fuzz/probe.js';
@@ -13,22 +12,8 @@ import { makeScratch, type Scratch } from '../../scripts/fuzz/scratch.js';
 import { syntheticSeeds } from '../../scripts/fuzz/synthetic.js';
 import { ipUdp, text } from '../fixtures/packets.js';
 
-export interface Run {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-/**
- * `imscap ...args` in this process, with stdout and stderr collected through main's output sinks
- * (the process streams are left alone: the test runner reports through them).
- */
-export async function imscap(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s) });
-  return { code, out: out.join(''), err: err.join('') };
-}
+/** `imscap ...args` in this process, its output collected through main's sinks. */
+export { imscap } from '../support/run-cli.js';
 
 /** Every command that reads a capture, found from the registered commands. */
 export function captureCommands(): CaptureCommand[] {

@@ -21,3 +21,15 @@ export function runCli(args: readonly string[]): Promise<CliRun> {
   running = run.catch(() => undefined);
   return run;
 }
+
+export interface ImscapRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** `imscap ...args` in this process (runCli, with the short names the command tests use). */
+export async function imscap(...args: string[]): Promise<ImscapRun> {
+  const r = await runCli(args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
+}
