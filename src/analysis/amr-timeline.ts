@@ -266,6 +266,21 @@ export class AmrTimeline {
       this.highest = slot;
     }
     const ring = this.ring;
+    // The common case: the next slot, nothing held, a frame with octets. It goes out at once,
+    // straight from the packet: the ring keeps only that the slot was emitted (for duplicates).
+    // (The same as keeping and emitting it below, without copying the octets twice.)
+    if (slot === this.nextSlot && slot === this.highest + 1 && this.emittedAny && end > start && this.packets === undefined) {
+      const at = (slot & this.mask) << 1;
+      ring[at] = slot;
+      ring[at + 1] = EMITTED_FRAME | (ft << FT_SHIFT) | (q ? Q_BIT : 0) | ((end - start) << LENGTH_SHIFT);
+      ring[this.counts + ft] = (ring[this.counts + ft] as number) + 1;
+      this.highest = slot;
+      this.nextSlot = slot + 1;
+      this.received++;
+      this.emitted++;
+      this.sink.frame(ft, q, bytes, start, end, pad);
+      return;
+    }
     if (slot < this.nextSlot) {
       if (!this.emittedAny && this.highest - slot < this.window) {
         this.nextSlot = slot;
@@ -368,7 +383,7 @@ export class AmrTimeline {
     const ft = (info >> FT_SHIFT) & 0x0f;
     ring[this.counts + ft] = (ring[this.counts + ft] as number) + 1;
     const from = this.dataStart + i * this.stride;
-    this.sink.frame(ft, (info & Q_BIT) !== 0, this.data, from, from + (info >>> LENGTH_SHIFT));
+    this.sink.frame(ft, (info & Q_BIT) !== 0, this.data, from, from + (info >>> LENGTH_SHIFT), 0xff);
   }
 
   /**

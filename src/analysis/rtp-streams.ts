@@ -48,7 +48,11 @@ export interface StreamPacket {
   readonly timestamp: number;
   readonly payloadType: number;
   readonly marker: boolean;
-  /** A view valid during the call only: copy what you keep. */
+  /** The payload in place, buf[start, end): valid during the call only (copy what you keep). */
+  readonly buf: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  /** The same payload as a view of its own (made on each access). */
   readonly payload: Uint8Array;
   readonly format: StreamFormat | undefined;
 }
@@ -131,7 +135,35 @@ export interface RtpStreamsReport {
 }
 
 /** A packet held while a heuristic candidate waits for its second packet (payload copied). */
-type HeldPacket = Omit<StreamPacket, 'format'>;
+interface HeldPacket {
+  readonly frameNo: number;
+  readonly ts: number;
+  readonly sequence: number;
+  readonly timestamp: number;
+  readonly payloadType: number;
+  readonly marker: boolean;
+  readonly payload: Uint8Array;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** The one packet record the table hands on (refilled for every packet). */
+class StreamPacketRecord implements StreamPacket {
+  frameNo = 0;
+  ts = 0;
+  sequence = 0;
+  timestamp = 0;
+  payloadType = 0;
+  marker = false;
+  buf: Uint8Array = NO_BYTES;
+  start = 0;
+  end = 0;
+  format: StreamFormat | undefined = undefined;
+
+  get payload(): Uint8Array {
+    return this.buf.subarray(this.start, this.end);
+  }
+}
 
 
 type EntryState = 'held' | 'accepted' | 'rejected' | 'dropped';
@@ -211,7 +243,7 @@ export class RtpStreamTable {
   private readonly maxStreams: number;
   private readonly optionFormatBase: Omit<StreamFormat, 'payloadType'> | undefined;
   private readonly listener: RtpStreamListener | undefined;
-  private readonly out: Mutable<StreamPacket> = { frameNo: 0, ts: 0, sequence: 0, timestamp: 0, payloadType: 0, marker: false, payload: new Uint8Array(0), format: undefined };
+  private readonly out = new StreamPacketRecord();
   private readonly droppedKeys = new Set<string>();
   private readonly optionFormats = new Map<number, StreamFormat>();
   /** Candidates awaiting probation or identification, oldest first. */
@@ -282,7 +314,7 @@ export class RtpStreamTable {
         entry.lastFormat = format;
       } else format = this.fallbackFormat(entry, pt);
     }
-    this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.payloadType, packet.marker, packet.payload, format);
+    this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.payloadType, packet.marker, packet.buf, packet.payloadStart, packet.payloadEnd, format);
   }
 
   /** End of the capture: identifies what is still held and returns the table. */
@@ -383,9 +415,10 @@ export class RtpStreamTable {
     const last = entry.held[entry.held.length - 1];
     // RFC 3550 A.1: a source is valid once MIN_SEQUENTIAL (2) packets arrive in sequence.
     if (last !== undefined && ((last.sequence + 1) % RTP_SEQ_MOD) === packet.sequence) entry.sequential = true;
-    if (this.heldBytes + packet.payload.length > MAX_HELD_BYTES) {
+    const length = packet.payloadEnd - packet.payloadStart;
+    if (this.heldBytes + length > MAX_HELD_BYTES) {
       if (entry.sequential) {
-        if (this.accept(entry)) this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.payloadType, packet.marker, packet.payload, this.fallbackFormat(entry, packet.payloadType));
+        if (this.accept(entry)) this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.payloadType, packet.marker, packet.buf, packet.payloadStart, packet.payloadEnd, this.fallbackFormat(entry, packet.payloadType));
         else this.droppedPackets++;
       } else {
         this.reject(entry);
@@ -393,9 +426,9 @@ export class RtpStreamTable {
       }
       return;
     }
-    entry.held.push({ frameNo: meta.frameNo, ts: meta.ts, sequence: packet.sequence, timestamp: packet.timestamp, payloadType: packet.payloadType, marker: packet.marker, payload: packet.payload.slice() });
-    entry.heldBytes += packet.payload.length;
-    this.heldBytes += packet.payload.length;
+    entry.held.push({ frameNo: meta.frameNo, ts: meta.ts, sequence: packet.sequence, timestamp: packet.timestamp, payloadType: packet.payloadType, marker: packet.marker, payload: packet.buf.slice(packet.payloadStart, packet.payloadEnd) });
+    entry.heldBytes += length;
+    this.heldBytes += length;
     if (entry.held.length < IDENTIFY_PACKETS) return;
     if (entry.sequential) this.accept(entry);
     else this.reject(entry);
@@ -451,7 +484,7 @@ export class RtpStreamTable {
     if (held.length > 0 && binding === undefined) entry.identified = this.identify(held);
     for (const h of held) {
       const format = (binding !== undefined ? this.sdpFormat(binding, h.payloadType) : undefined) ?? this.fallbackFormat(entry, h.payloadType);
-      this.deliver(entry, h.frameNo, h.ts, h.sequence, h.timestamp, h.payloadType, h.marker, h.payload, format);
+      this.deliver(entry, h.frameNo, h.ts, h.sequence, h.timestamp, h.payloadType, h.marker, h.payload, 0, h.payload.length, format);
     }
     return true;
   }
@@ -513,7 +546,7 @@ export class RtpStreamTable {
   }
 
   // The hot path: per packet, no allocation (the records handed on are reused).
-  private deliver(entry: StreamEntry, frameNo: number, ts: number, sequence: number, timestamp: number, payloadType: number, marker: boolean, payload: Uint8Array, format: StreamFormat | undefined): void {
+  private deliver(entry: StreamEntry, frameNo: number, ts: number, sequence: number, timestamp: number, payloadType: number, marker: boolean, buf: Uint8Array, start: number, end: number, format: StreamFormat | undefined): void {
     entry.stats ??= new RtpStreamStats(statsOptions(format, entry));
     if (entry.lastPt !== payloadType) startRun(entry, payloadType, format);
     if (format !== undefined) entry.runFormat = format;
@@ -526,7 +559,9 @@ export class RtpStreamTable {
     out.timestamp = timestamp;
     out.payloadType = payloadType;
     out.marker = marker;
-    out.payload = payload;
+    out.buf = buf;
+    out.start = start;
+    out.end = end;
     out.format = format;
     this.listener.packet(entry.info, out);
   }

@@ -63,11 +63,11 @@ export class AmrStorageWriter implements AmrFrameSink {
     this.frame(frame.ft, frame.q, frame.bits, 0, frame.bits.length);
   }
 
-  /** One frame whose speech octets are bytes[start, end) (copied here). */
-  frame(ft: number, q: boolean, bytes: Uint8Array, start: number, end: number): void {
+  /** One frame whose speech octets are bytes[start, end) (copied here, the last ANDed with lastMask). */
+  frame(ft: number, q: boolean, bytes: Uint8Array, start: number, end: number, lastMask = 0xff): void {
     if (this.octets[ft] !== end - start) assertStorable(ft, end - start, this.wideband);
     if (!this.headerWritten) this.writeHeader();
-    this.out.prefixed(amrStorageHeader(ft, q), bytes, start, end);
+    this.out.prefixed(amrStorageHeader(ft, q), bytes, start, end, lastMask);
     this.frames++;
   }
 

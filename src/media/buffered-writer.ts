@@ -46,17 +46,32 @@ export class BufferedWriter {
     this.used += length;
   }
 
-  /** One octet then data[start, end): a storage-format frame (RFC 4867 §5.3) in one step. */
-  prefixed(octet: number, data: Uint8Array, start: number, end: number): void {
+  /**
+   * One octet then data[start, end), the last of those ANDed with `lastMask`: a storage-format
+   * frame (RFC 4867 §5.3) in one step.
+   */
+  prefixed(octet: number, data: Uint8Array, start: number, end: number, lastMask = 0xff): void {
     const length = end - start;
     if (length + 1 > this.block.length - this.used) {
-      this.byte(octet);
-      this.range(data, start, end);
-      return;
+      this.flush();
+      if (length + 1 > this.block.length) {
+        const whole = new Uint8Array(length + 1);
+        whole[0] = octet;
+        whole.set(data.subarray(start, end), 1);
+        if (length > 0) whole[length] = (whole[length] as number) & lastMask;
+        this.sink.write(whole);
+        this.flushed += whole.length;
+        return;
+      }
     }
-    this.block[this.used] = octet;
-    if (length > 0) this.copy(data, start, end, this.used + 1);
-    this.used += length + 1;
+    const block = this.block;
+    const at = this.used;
+    block[at] = octet;
+    if (length > 0) {
+      this.copy(data, start, end, at + 1);
+      block[at + length] = (block[at + length] as number) & lastMask;
+    }
+    this.used = at + length + 1;
   }
 
   /** `count` copies of one octet (runs of NO_DATA frames). */
@@ -87,12 +102,18 @@ export class BufferedWriter {
       this.block.set(data.subarray(start, end), at);
       return;
     }
+    // Frames straight from a packet start anywhere: octet by octet. Frames from a ring start on
+    // a word boundary: four octets at a time.
+    if ((start & 3) !== 0) {
+      copyOctets(data, start, end, this.block, at);
+      return;
+    }
     if (data !== this.source) {
       this.source = data;
       this.sourceWords = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.length >> 2) : undefined;
     }
     const words = this.sourceWords;
-    if (words !== undefined && start % 4 === 0) copyFromAligned(data, words, start, end, this.view, this.block, at);
+    if (words !== undefined) copyFromAligned(data, words, start, end, this.view, this.block, at);
     else copyOctets(data, start, end, this.block, at);
   }
 }

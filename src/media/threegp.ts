@@ -44,12 +44,12 @@ export class ThreeGpAmrWriter implements AmrFrameSink {
     this.frame(frame.ft, frame.q, frame.bits, 0, frame.bits.length);
   }
 
-  /** One frame whose speech octets are bytes[start, end) (copied here). */
-  frame(ft: number, q: boolean, bytes: Uint8Array, start: number, end: number): void {
+  /** One frame whose speech octets are bytes[start, end) (copied here, the last ANDed with lastMask). */
+  frame(ft: number, q: boolean, bytes: Uint8Array, start: number, end: number, lastMask = 0xff): void {
     if (this.finished) throw new Error('writeFrame after finish');
     const octets = end - start;
     if (this.octets[ft] !== octets) assertStorable(ft, octets, this.wideband);
-    this.out.prefixed(amrStorageHeader(ft, q), bytes, start, end);
+    this.out.prefixed(amrStorageHeader(ft, q), bytes, start, end, lastMask);
     // TS 26.244 AMRSpecificBox mode_set: bit k set when frames of type k may be present.
     this.modeSet |= 1 << ft;
     if (this.samples === this.sampleSizes.length) {

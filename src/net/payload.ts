@@ -24,6 +24,11 @@ export class Payload implements PayloadEvent {
     if (extra !== undefined) Object.assign(this, extra);
   }
 
+  /** A datagram is complete in the frame that carries it (as MessageMeta counts frames). */
+  get firstFrameNo(): number {
+    return this.frameNo;
+  }
+
   get bytes(): Uint8Array {
     return this.buf.subarray(this.start, this.end);
   }

@@ -191,7 +191,8 @@ export class AppDispatcher implements NetListener {
     const packet = decodeRtpAt(ev.buf, ev.start, ev.end);
     if (isDecodeError(packet)) return this.appProblem(ev.frameNo, 'rtp', packet.reason);
     tally(this.rtpCount, ev.frameNo);
-    handler({ meta: meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy });
+    // The network layer's payload object already is the packet's meta (one object fewer per packet).
+    handler({ meta: ev instanceof Payload ? ev : meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy });
   }
 
   private tcp(ev: PayloadEvent): void {

@@ -107,15 +107,21 @@ for (const wideband of [false, true]) {
   for (const octetAligned of [false, true]) {
     const codec = wideband ? 'AMR-WB' : 'AMR';
     const mode = octetAligned ? 'octet-aligned' : 'bandwidth-efficient';
-    test(`${codec} ${mode}, 1–3 frames a packet, loss, duplicates, reordering, sequence and timestamp wrap: byte-exact`, async (t) => {
+    test(`${codec} ${mode}, 1–3 frames a packet, loss, duplicates, reordering, sequence and timestamp wrap${octetAligned ? ', padding bits set' : ''}: byte-exact`, async (t) => {
       const seed = (wideband ? 10 : 20) + (octetAligned ? 1 : 0);
-      const frames = synthFrames(wideband, seed, 400);
+      // Short spurts and pauses, then 3 s of talk without a gap (frames in order, nothing
+      // held, go out as they come).
+      const talk = (s: number): FixtureAmrFrame[] => {
+        const rnd = seededRandom(s);
+        return [...synthFrames(wideband, s, 400), ...Array.from({ length: 150 }, () => randomFrame(wideband ? 8 : 7, wideband, rnd))];
+      };
+      const frames = talk(seed);
       const spec = (ssrc: number, start: number, s: number): AmrStreamSpec => ({
         wideband,
         octetAligned,
         payloadType: 96,
         ssrc,
-        frames: synthFrames(wideband, s, 400),
+        frames: talk(s),
         start,
         framesPerPacket: (i) => 1 + ((i * 7 + s) % 3),
         firstSequence: 65500,
@@ -124,6 +130,8 @@ for (const wideband of [false, true]) {
         duplicate: [5, 40],
         delay: [9, 33, 70],
         cmr: 2,
+        // Octet-aligned: the sender leaves its padding bits set; the files hold them as zeros.
+        dirtyPadding: octetAligned,
       });
       const built = oneCall(`matrix-${seed}@test`, sdp(40000, wideband, octetAligned), sdp(50000, wideband, octetAligned), { caller: { ...spec(0x1000 + seed, 1, seed), frames }, callee: spec(0x2000 + seed, 1.003, seed + 100) });
       const x = await extract(t, built.capture);

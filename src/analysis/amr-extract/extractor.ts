@@ -7,7 +7,7 @@
 // storage format does not depend on it. The files of a call are completed shortly after its BYE.
 import { isDecodeError } from '../../decode-error.js';
 import type { PassHandlers, SipEvent } from '../../pipeline/events.js';
-import { decodeAmrFrames } from '../../protocols/amr/decode.js';
+import { decodeAmrFramesAt } from '../../protocols/amr/decode.js';
 import { AmrFrameList } from '../../protocols/amr/frame-list.js';
 import { AmrStorageWriter } from '../../media/amr-storage.js';
 import { ThreeGpAmrWriter } from '../../media/threegp.js';
@@ -158,7 +158,7 @@ export class AmrExtractor {
     const format = packet.format;
     const amr = format?.amr;
     if (format === undefined || amr === undefined) return this.skip(x, this.skipReason(format, packet.payloadType), packet.frameNo);
-    const error = decodeAmrFrames(packet.payload, amr, this.frames);
+    const error = decodeAmrFramesAt(packet.buf, packet.start, packet.end, amr, this.frames);
     if (error !== undefined) return this.skip(x, error.reason, packet.frameNo);
     let segment = x.open;
     if (segment !== undefined && segment.wideband !== amr.wideband) {

@@ -32,6 +32,14 @@ const MAX_CHANNELS = 6;
  * Frame octets are ranges of `list.bytes`: the payload itself where it can be, else a copy.
  */
 export function decodeAmrFrames(bytes: Uint8Array, options: AmrPayloadOptions, list: AmrFrameList): DecodeError | undefined {
+  return decodeAmrFramesAt(bytes, 0, bytes.length, options, list);
+}
+
+/**
+ * The payload bytes[start, end), read in place: frame ranges in `list` then index `bytes` itself
+ * (octet-aligned) or the list's own octets; error offsets count from `start`.
+ */
+export function decodeAmrFramesAt(bytes: Uint8Array, start: number, end: number, options: AmrPayloadOptions, list: AmrFrameList): DecodeError | undefined {
   const channels = options.channels ?? 1;
   if (!Number.isInteger(channels) || channels < 1 || channels > MAX_CHANNELS) {
     return decodeError(LAYER, AMR_DECODE_REASONS.channelCount);
@@ -41,26 +49,26 @@ export function decodeAmrFrames(bytes: Uint8Array, options: AmrPayloadOptions, l
   if (octetOnly && !options.octetAligned) return decodeError(LAYER, AMR_DECODE_REASONS.needsOctetAligned);
   if (options.interleaving === true) return decodeError(LAYER, AMR_DECODE_REASONS.interleaving);
   if (options.robustSorting === true) return decodeError(LAYER, AMR_DECODE_REASONS.robustSorting);
-  if (bytes.length === 0) return decodeError(LAYER, AMR_DECODE_REASONS.empty, 0);
+  if (end <= start) return decodeError(LAYER, AMR_DECODE_REASONS.empty, 0);
   list.count = 0;
   list.channels = channels;
   const bits = amrFrameBitsTable(options.wideband);
-  return options.octetAligned ? decodeOctetAligned(bytes, bits, channels, options.crc === true, list) : decodeBandwidthEfficient(bytes, bits, channels, list);
+  if (options.octetAligned) return decodeOctetAligned(bytes, start, end, bits, channels, options.crc === true, list);
+  return decodeBandwidthEfficient(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), bits, channels, list);
 }
 
-function decodeOctetAligned(bytes: Uint8Array, bits: Int16Array, channels: number, crc: boolean, list: AmrFrameList): DecodeError | undefined {
-  const length = bytes.length;
-  const header = bytes[0] as number;
+function decodeOctetAligned(bytes: Uint8Array, from: number, to: number, bits: Int16Array, channels: number, crc: boolean, list: AmrFrameList): DecodeError | undefined {
+  const header = bytes[from] as number;
   // RFC 4867 §4.4.1: CMR (4 bits) then 4 reserved bits, zero.
   let reservedBitsZero = (header & 0x0f) === 0;
   let n = 0;
-  let pos = 1;
+  let pos = from + 1;
   // RFC 4867 §4.4.2: TOC octets F(1) FT(4) Q(1) P(2) until F = 0.
   for (;;) {
-    if (pos >= length) return decodeError(LAYER, AMR_DECODE_REASONS.tocPastEnd, pos);
+    if (pos >= to) return decodeError(LAYER, AMR_DECODE_REASONS.tocPastEnd, pos - from);
     const entry = bytes[pos] as number;
     const ft = (entry >> 3) & 0x0f;
-    if ((bits[ft] as number) < 0) return decodeError(LAYER, AMR_DECODE_REASONS.reservedFrameType, pos);
+    if ((bits[ft] as number) < 0) return decodeError(LAYER, AMR_DECODE_REASONS.reservedFrameType, pos - from);
     if ((entry & 0x03) !== 0) reservedBitsZero = false;
     list.reserve(n);
     list.ft[n] = ft;
@@ -70,12 +78,12 @@ function decodeOctetAligned(bytes: Uint8Array, bits: Int16Array, channels: numbe
     if ((entry & 0x80) === 0) break;
   }
   list.count = n;
-  if (n % channels !== 0) return decodeError(LAYER, AMR_DECODE_REASONS.partialFrameBlock, pos - 1);
+  if (n % channels !== 0) return decodeError(LAYER, AMR_DECODE_REASONS.partialFrameBlock, pos - 1 - from);
   const ft = list.ft;
   if (crc) {
     // RFC 4867 §4.4.2.1: one CRC octet per frame that carries bits; the CRCs are not checked.
     for (let i = 0; i < n; i++) if ((bits[ft[i] as number] as number) > 0) pos++;
-    if (pos > length) return decodeError(LAYER, AMR_DECODE_REASONS.short, length);
+    if (pos > to) return decodeError(LAYER, AMR_DECODE_REASONS.short, to - from);
   }
   const start = list.start;
   const end = list.end;
@@ -86,7 +94,7 @@ function decodeOctetAligned(bytes: Uint8Array, bits: Int16Array, channels: numbe
     // RFC 4867 §4.4.3: each frame is padded with zero bits to an octet boundary; set padding
     // bits are flagged and masked off by whoever copies the frame.
     const next = pos + ((bitLength + 7) >> 3);
-    if (next > length) return decodeError(LAYER, AMR_DECODE_REASONS.short, length);
+    if (next > to) return decodeError(LAYER, AMR_DECODE_REASONS.short, to - from);
     start[i] = pos;
     end[i] = next;
     const tail = bitLength & 7;
@@ -96,7 +104,7 @@ function decodeOctetAligned(bytes: Uint8Array, bits: Int16Array, channels: numbe
     } else pad[i] = 0xff;
     pos = next;
   }
-  if (pos !== length) return decodeError(LAYER, AMR_DECODE_REASONS.long, pos);
+  if (pos !== to) return decodeError(LAYER, AMR_DECODE_REASONS.long, pos - from);
   list.cmr = header >> 4;
   list.bytes = bytes;
   list.reservedBitsZero = reservedBitsZero && !dirty;

@@ -56,9 +56,10 @@ export interface AmrFrameSink {
   /**
    * A frame: type, Q bit, and the speech octets bytes[start, end), zero-padded to the octet
    * (storage layout, RFC 4867 §5.3; empty for NO_DATA). The octets are a view valid during the
-   * call only: copy them.
+   * call only: copy them. `lastMask` (default 0xff) keeps the speech bits of the last octet: the
+   * bits it clears are padding the sender did not zero (RFC 4867 §4.4.3), stored as zeros.
    */
-  frame(ft: number, q: boolean, bytes: Uint8Array, start: number, end: number): void;
+  frame(ft: number, q: boolean, bytes: Uint8Array, start: number, end: number, lastMask?: number): void;
   /** `count` NO_DATA frames (FT 15, Q 1, no octets) in a row: 20 ms slots no packet filled. */
   noData(count: number): void;
 }

@@ -51,19 +51,42 @@ export function decodeRtpAt(buf: Uint8Array, start: number, end: number): RtpPac
     }
   }
 
-  const packet: RtpPacket = {
-    version: 2,
-    marker: (b1 & 0x80) !== 0,
-    payloadType: b1 & 0x7f,
-    sequence: readU16(buf, start + 2),
-    timestamp: readU32(buf, start + 4),
-    ssrc: readU32(buf, start + 8),
-    csrcs,
-    paddingLength,
-    headerLength: offset,
-    payload: buf.subarray(start + offset, end - paddingLength),
-  };
-  return extension === undefined ? packet : { ...packet, extension };
+  return new DecodedRtp(buf, start, end, b1, csrcs, extension, paddingLength, offset);
+}
+
+/** A decoded packet whose payload stays where it is: a view of it is made only on request. */
+class DecodedRtp implements RtpPacket {
+  readonly version = 2;
+  readonly marker: boolean;
+  readonly payloadType: number;
+  readonly sequence: number;
+  readonly timestamp: number;
+  readonly ssrc: number;
+  readonly payloadStart: number;
+  readonly payloadEnd: number;
+
+  constructor(
+    readonly buf: Uint8Array,
+    start: number,
+    end: number,
+    b1: number,
+    readonly csrcs: readonly number[],
+    readonly extension: RtpHeaderExtension | undefined,
+    readonly paddingLength: number,
+    readonly headerLength: number,
+  ) {
+    this.marker = (b1 & 0x80) !== 0;
+    this.payloadType = b1 & 0x7f;
+    this.sequence = readU16(buf, start + 2);
+    this.timestamp = readU32(buf, start + 4);
+    this.ssrc = readU32(buf, start + 8);
+    this.payloadStart = start + headerLength;
+    this.payloadEnd = end - paddingLength;
+  }
+
+  get payload(): Uint8Array {
+    return this.buf.subarray(this.payloadStart, this.payloadEnd);
+  }
 }
 
 /**

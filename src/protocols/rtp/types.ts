@@ -25,8 +25,12 @@ export interface RtpPacket {
   readonly paddingLength: number;
   /** Length of the fixed header, CSRC list and extension: the payload starts here. */
   readonly headerLength: number;
-  /** The payload without padding, a view into the packet. */
+  /** The payload without padding, a view into the packet (made on each access). */
   readonly payload: Uint8Array;
+  /** The same payload in place: buf[payloadStart, payloadEnd), `buf` holding the packet. */
+  readonly buf: Uint8Array;
+  readonly payloadStart: number;
+  readonly payloadEnd: number;
 }
 
 /** RTCP packet types (RFC 3550 §12.1, RFC 4585 §6.1, RFC 3611 §2). */
