@@ -135,15 +135,7 @@ export interface RtpStreamsReport {
 }
 
 /** A packet held while a heuristic candidate waits for its second packet (payload copied). */
-interface HeldPacket {
-  readonly frameNo: number;
-  readonly ts: number;
-  readonly sequence: number;
-  readonly timestamp: number;
-  readonly payloadType: number;
-  readonly marker: boolean;
-  readonly payload: Uint8Array;
-}
+type HeldPacket = Pick<StreamPacket, 'frameNo' | 'ts' | 'sequence' | 'timestamp' | 'payloadType' | 'marker' | 'payload'>;
 
 const NO_BYTES = new Uint8Array(0);
 
@@ -603,8 +595,6 @@ class CallSides {
     return toCaller ? 'b2a' : 'a2b';
   }
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function setCapped<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.set(key, value);
