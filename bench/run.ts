@@ -4,7 +4,7 @@
 // Each command runs --runs times (default 3) and its fastest run is reported, with the highest
 // peak RSS of all runs: on a shared machine the fastest run is the one least disturbed.
 //   npm run bench [-- --size 512] [--runs 3] [--keep]
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,24 @@ if (!existsSync(capture)) {
   if (gen.status !== 0) process.exit(1);
 }
 const bytes = statSync(capture).size;
+const frames = countFrames(capture);
+
+/** Records of the (classic, little-endian) pcap the generator writes: per-frame costs need the count. */
+function countFrames(path: string): number {
+  const fd = openSync(path, 'r');
+  const header = Buffer.alloc(16);
+  let offset = 24;
+  let count = 0;
+  try {
+    while (readSync(fd, header, 0, 16, offset) === 16) {
+      offset += 16 + header.readUInt32LE(8);
+      count++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return count;
+}
 
 interface Measure {
   readonly name: string;
@@ -84,10 +102,10 @@ if (spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status ===
   results.push(await best('tshark -q -z io,phs', 'tshark', ['-n', '-q', '-r', capture, '-z', 'io,phs']));
   results.push(await best('tshark -q -z rtp,streams', 'tshark', ['-n', '-q', '-r', capture, '-z', 'rtp,streams']));
 }
-console.log(`capture: ${(bytes / 1e6).toFixed(0)} MB (${capture}), fastest of ${runs} run(s) each`);
-console.log('| command | seconds | MB/s | peak RSS (MB) |');
-console.log('|---|---:|---:|---:|');
-for (const r of results) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${r.mbPerSecond.toFixed(0)} | ${r.maxRssMb.toFixed(0)} |`);
+console.log(`capture: ${(bytes / 1e6).toFixed(0)} MB, ${frames} frames (${capture}), fastest of ${runs} run(s) each`);
+console.log('| command | seconds | MB/s | µs per frame | peak RSS (MB) |');
+console.log('|---|---:|---:|---:|---:|');
+for (const r of results) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${r.mbPerSecond.toFixed(0)} | ${((r.seconds / frames) * 1e6).toFixed(2)} | ${r.maxRssMb.toFixed(0)} |`);
 const byName = new Map(results.map((r) => [r.name, r]));
 const ratio = (a: string, b: string): string => {
   const x = byName.get(a);

@@ -4,11 +4,14 @@ import { runPass, type PassOptions, type PassResult } from '../pipeline/pass.js'
 import type { PassHandlers } from '../pipeline/events.js';
 import { ProgressBar } from './progress.js';
 import { writeErr } from './io.js';
+import { espKeys } from './esp-keys-option.js';
 
 export async function runCapturePass(path: string, handlers: PassHandlers, options: PassOptions = {}): Promise<PassResult> {
   const bar = new ProgressBar(`reading ${path}`);
   try {
-    const result = await runPass(path, handlers, { ...options, onProgress: (done, total) => bar.update(done, total) });
+    const keys = espKeys();
+    const net = keys === undefined ? options.net : { ...options.net, espKeys: keys };
+    const result = await runPass(path, handlers, { ...options, ...(net !== undefined ? { net } : {}), onProgress: (done, total) => bar.update(done, total) });
     bar.done();
     reportCaptureWarnings(path, result);
     return result;

@@ -9,6 +9,7 @@ import { OutputDirectoryError, OutputExistsError } from '../output/atomic-file.j
 import { CaptureError } from '../capture/capture-error.js';
 import { COMMANDS } from './commands.js';
 import { setCliIo, writeErr, writeOut, type CliIo } from './io.js';
+import { ESP_KEYS_OPTION, useEspKeys } from './esp-keys-option.js';
 
 let version: string | undefined;
 
@@ -40,6 +41,7 @@ async function runProgram(argv: readonly string[]): Promise<number> {
     .description('Offline analyser for VoLTE / VoNR / IMS packet captures')
     .version(packageVersion(), '-V, --version')
     .option('--no-color', 'never colour stderr')
+    .option(...ESP_KEYS_OPTION)
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -52,6 +54,9 @@ async function runProgram(argv: readonly string[]): Promise<number> {
       exitCode = Math.max(exitCode, code);
     });
   }
+  // Options of the program itself (given before or after the command) take effect before it runs.
+  await useEspKeys(undefined);
+  program.hook('preAction', (root) => useEspKeys(root.opts<{ espKeys?: string }>().espKeys));
   try {
     await program.parseAsync(['node', 'imscap', ...argv]);
     return exitCode;

@@ -8,6 +8,7 @@ import { Payload } from './payload.js';
 import { FragmentTable, type FragmentSink, type PendingDatagram } from './fragments.js';
 import { newGtpuHeader } from './gtpu.js';
 import { newEspNullMatch } from './esp.js';
+import type { EspKeys } from './esp-keys.js';
 import { Layer, LayerCounter } from './layers.js';
 import { SctpReassembler, type SctpDirection, type SctpSink } from './sctp.js';
 import { TcpReassembler, type TcpHalfStream, type TcpSink } from './tcp-reassembly.js';
@@ -19,6 +20,8 @@ export interface NetLimits {
   readonly maxTcpBufferBytes: number;
   readonly maxSctpAssociations: number;
   readonly espNullHeuristic: boolean;
+  /** Security associations to decrypt ESP with, by SPI (none: empty). */
+  readonly espKeys: EspKeys;
   readonly maxTunnelDepth: number;
 }
 

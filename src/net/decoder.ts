@@ -6,6 +6,9 @@ import { frameTime, type Frame } from '../capture/frame.js';
 import { NetContext } from './context.js';
 import type { NetListener, NetProblem } from './events.js';
 import { decodeLink } from './link.js';
+import type { EspKeys } from './esp-keys.js';
+
+const NO_ESP_KEYS: EspKeys = new Map();
 
 export interface NetOptions {
   /** IP datagrams being reassembled at once (least recently touched evicted first). Default 1024. */
@@ -20,6 +23,8 @@ export interface NetOptions {
   maxSctpAssociations?: number;
   /** Recognise and decode NULL-encrypted ESP (RFC 5879 heuristic). Default true. */
   espNullHeuristic?: boolean;
+  /** Security associations to decrypt ESP with (esp-keys.ts), by SPI. Default none. */
+  espKeys?: EspKeys;
   /** Tunnel hops (GTP-U, ESP, IP-in-IP) followed inside one another. Default 8. */
   maxTunnelDepth?: number;
 }
@@ -29,7 +34,7 @@ export interface NetStats {
   /**
    * Frames that contain each layer at least once (keys like 'eth','vlan','sll','sll2','null',
    * 'loop','raw','arp','ipv4','ipv6','ipv4-frag'/'ipv6-frag' (fragments seen),'ah','udp','tcp',
-   * 'sctp','gtpu','esp','esp-null-decoded','nat-keepalive','ip-in-ip','icmp','icmpv6';
+   * 'sctp','gtpu','esp','esp-null-decoded','esp-decrypted','nat-keepalive','ip-in-ip','icmp','icmpv6';
    * 'gtpu:<message>' for GTP-U signalling such as 'gtpu:echo-request'; 'linktype:<n>' for
    * unsupported link types). Layers quoted inside ICMP errors count, as tshark counts them.
    */
@@ -77,6 +82,7 @@ export class NetDecoder {
       maxTcpBufferBytes: options.maxTcpBufferBytes ?? DEFAULTS.maxTcpBufferBytes,
       maxSctpAssociations: options.maxSctpAssociations ?? DEFAULTS.maxSctpAssociations,
       espNullHeuristic: options.espNullHeuristic ?? DEFAULTS.espNullHeuristic,
+      espKeys: options.espKeys ?? NO_ESP_KEYS,
       maxTunnelDepth: options.maxTunnelDepth ?? DEFAULTS.maxTunnelDepth,
     });
     this.statsView = { frames: 0, layerFrames: new Map(), malformed: 0, firstMalformed: this.ctx.firstMalformed, truncated: 0, dropped: this.ctx.dropped, tcpGaps: 0 };

@@ -20,7 +20,7 @@ export function hasNonEspMarker(buf: Uint8Array, start: number, end: number): bo
 }
 
 /** ICV lengths tried, in Wireshark's order (RFC 5879 §3: smallest first), then no ICV at all. */
-const ICV_LENGTHS = [12, 16, 24, 32, 0] as const;
+export const ICV_LENGTHS = [12, 16, 24, 32, 0] as const;
 
 /** Result of a successful heuristic match (reused). */
 export interface EspNullMatch {
@@ -40,30 +40,33 @@ export function newEspNullMatch(): EspNullMatch {
  */
 export function matchEspNull(buf: Uint8Array, start: number, end: number, out: EspNullMatch): boolean {
   for (const icv of ICV_LENGTHS) {
-    const trailer = end - icv - 2; // pad length, then next header (RFC 4303 §2)
-    if (trailer < start + ESP_HEADER) continue;
-    const padLength = buf[trailer]!;
-    const nextHeader = buf[trailer + 1]!;
-    if (!KNOWN_NEXT_HEADERS.has(nextHeader)) continue;
-    const payloadEnd = trailer - padLength;
-    if (payloadEnd < start + ESP_HEADER) continue;
-    let padOk = true;
-    for (let j = 0; j < padLength; j++) {
-      if (buf[payloadEnd + j] !== j + 1) {
-        padOk = false;
-        break;
-      }
+    if (matchEspTrailer(buf, start + ESP_HEADER, end - icv, out)) {
+      out.icvLength = icv;
+      return true;
     }
-    if (!padOk) continue;
-    const payloadStart = start + ESP_HEADER;
-    if (!innerParses(nextHeader, buf, payloadStart, payloadEnd)) continue;
-    out.nextHeader = nextHeader;
-    out.payloadStart = payloadStart;
-    out.payloadEnd = payloadEnd;
-    out.icvLength = icv;
-    return true;
   }
   return false;
+}
+
+/**
+ * Whether buf[payloadStart, trailerEnd) is an ESP payload in the clear ending with its trailer:
+ * padding 1, 2, 3, … then pad length and next header (RFC 4303 §2.4–2.6), and a payload that
+ * parses as that protocol. Fills `out` (all but icvLength) when it is.
+ */
+export function matchEspTrailer(buf: Uint8Array, payloadStart: number, trailerEnd: number, out: EspNullMatch): boolean {
+  const trailer = trailerEnd - 2;
+  if (trailer < payloadStart) return false;
+  const padLength = buf[trailer]!;
+  const nextHeader = buf[trailer + 1]!;
+  if (!KNOWN_NEXT_HEADERS.has(nextHeader)) return false;
+  const payloadEnd = trailer - padLength;
+  if (payloadEnd < payloadStart) return false;
+  for (let j = 0; j < padLength; j++) if (buf[payloadEnd + j] !== j + 1) return false;
+  if (!innerParses(nextHeader, buf, payloadStart, payloadEnd)) return false;
+  out.nextHeader = nextHeader;
+  out.payloadStart = payloadStart;
+  out.payloadEnd = payloadEnd;
+  return true;
 }
 
 /** Next headers the heuristic accepts: IPv4, TCP, UDP, IPv6, SCTP, ICMP (RFC 5879 §5.2 lists the common ones). */

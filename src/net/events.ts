@@ -47,7 +47,7 @@ export interface EspEvent {
   readonly src: string;
   readonly dst: string;
   readonly udpEncap: boolean;
-  /** True when the payload was NULL-encrypted and was decoded. */
+  /** True when the payload was decoded: NULL-encrypted (RFC 2410), or decrypted with a given key. */
   readonly decoded: boolean;
 }
 

@@ -26,9 +26,10 @@ export const Layer = {
   EspNullDecoded: 20,
   NatKeepalive: 21,
   IpInIp: 22,
+  EspDecrypted: 23,
 } as const;
 export type Layer = (typeof Layer)[keyof typeof Layer];
-const LAYER_COUNT = 23; // at most 31: each layer is a bit of a 32-bit mask
+const LAYER_COUNT = 24; // at most 31: each layer is a bit of a 32-bit mask
 
 const LAYER_NAMES: readonly string[] = [
   'eth',
@@ -54,6 +55,7 @@ const LAYER_NAMES: readonly string[] = [
   'esp-null-decoded',
   'nat-keepalive',
   'ip-in-ip',
+  'esp-decrypted',
 ];
 
 export class LayerCounter {

@@ -3,6 +3,7 @@
 
 import type { NetContext } from './context.js';
 import { ESP_HEADER, hasNonEspMarker, isNatKeepalive, matchEspNull } from './esp.js';
+import { decryptEsp } from './esp-decrypt.js';
 import { decodeGtpu, GTPU_G_PDU, GTPU_MESSAGE_NAMES } from './gtpu.js';
 import { decodeIpPayload, decodeIpv4, decodeIpv6, PROTO_IPV4, PROTO_IPV6 } from './ip.js';
 import { Layer } from './layers.js';
@@ -61,14 +62,18 @@ export function decodeEsp(ctx: NetContext, buf: Uint8Array, start: number, end: 
   const m = ctx.espMatch;
   // A capture-truncated packet has lost its trailer: nothing to recognise.
   const whole = !ctx.endsWithFrame(buf, end);
-  const decoded = ctx.limits.espNullHeuristic && whole && matchEspNull(buf, start, end, m);
-  ctx.emitEsp(spi, seq, src, dst, udpEncap, decoded);
-  if (!decoded) return;
-  ctx.mark(Layer.EspNullDecoded);
+  // With the SA's key the payload is decrypted; otherwise it may still be NULL-encrypted.
+  const sa = ctx.limits.espKeys.size === 0 ? undefined : ctx.limits.espKeys.get(spi);
+  let inner: Uint8Array | undefined;
+  if (sa !== undefined) inner = whole ? decryptEsp(sa, buf, start, end, m) : undefined;
+  else if (ctx.limits.espNullHeuristic && whole && matchEspNull(buf, start, end, m)) inner = buf;
+  ctx.emitEsp(spi, seq, src, dst, udpEncap, inner !== undefined);
+  if (inner === undefined) return;
+  ctx.mark(sa !== undefined ? Layer.EspDecrypted : Layer.EspNullDecoded);
   if (!ctx.enterTunnel({ kind: 'esp', spi, seq, src, dst, udpEncap })) return;
   // Tunnel mode carries a whole IP packet, transport mode the upper-layer protocol (RFC 4303 §3.1).
-  if (m.nextHeader === PROTO_IPV4) decodeIpv4(ctx, buf, m.payloadStart, m.payloadEnd);
-  else if (m.nextHeader === PROTO_IPV6) decodeIpv6(ctx, buf, m.payloadStart, m.payloadEnd);
-  else decodeIpPayload(ctx, m.nextHeader, buf, m.payloadStart, m.payloadEnd, src, dst, version);
+  if (m.nextHeader === PROTO_IPV4) decodeIpv4(ctx, inner, m.payloadStart, m.payloadEnd);
+  else if (m.nextHeader === PROTO_IPV6) decodeIpv6(ctx, inner, m.payloadStart, m.payloadEnd);
+  else decodeIpPayload(ctx, m.nextHeader, inner, m.payloadStart, m.payloadEnd, src, dst, version);
   ctx.leaveTunnel();
 }

@@ -4,7 +4,7 @@ import { renderTable } from './table.js';
 import { formatDuration, formatTime } from './time.js';
 
 /** Protocol hierarchy order for the text view (outer layers first). */
-const LAYER_ORDER = ['eth', 'vlan', 'sll', 'sll2', 'null', 'loop', 'raw', 'arp', 'ipv4', 'ipv4-frag', 'ipv6', 'ipv6-frag', 'ah', 'icmp', 'icmpv6', 'udp', 'tcp', 'sctp', 'gtpu', 'esp', 'esp-null-decoded', 'nat-keepalive', 'ip-in-ip'];
+const LAYER_ORDER = ['eth', 'vlan', 'sll', 'sll2', 'null', 'loop', 'raw', 'arp', 'ipv4', 'ipv4-frag', 'ipv6', 'ipv6-frag', 'ah', 'icmp', 'icmpv6', 'udp', 'tcp', 'sctp', 'gtpu', 'esp', 'esp-null-decoded', 'esp-decrypted', 'nat-keepalive', 'ip-in-ip'];
 
 export function renderInfoText(r: CaptureInfoReport): string {
   const lines: string[] = [];

@@ -10,7 +10,7 @@ import { imscap } from '../support/run-cli.js';
 import { tempCaptureFile } from '../fixtures/capture-writer.js';
 import { NO_DATA, randomFrame, run, scratchDir, seededRandom, sidType, speechAmrNb, storageFile, synthFrames, type FixtureAmrFrame } from '../fixtures/amr-frames.js';
 import { amrFormat, amrRtpPackets, buildCallCapture, callFlow, telephoneEventFormat, type AmrStreamPackets, type BuiltCapture, type SdpSpec } from '../fixtures/call-capture.js';
-import { needTools } from '../support/environment.js';
+import { corpusFile, needTools } from '../support/environment.js';
 
 
 
@@ -187,4 +187,44 @@ test('usage errors exit 2 with one line on stderr', async (t) => {
   const missing = await imscap('extract-amr', join(out, 'no-such.pcap'), '--out', out);
   assert.equal(missing.code, 2);
   assert.deepEqual(readdirSync(out), []);
+});
+
+test('VoWiFi: with --esp-keys the AMR streams inside 3DES-encrypted ESP are extracted, and sox decodes them', async (t) => {
+  const capture = corpusFile(t, 'rtpdump__sample2_vowifi_ipv4_esp_ipv4.pcap');
+  const keys = corpusFile(t, 'rtpdump__esp-keys.txt');
+  if (capture === undefined || keys === undefined || !needTools(t, 'sox')) return;
+  const plain = await imscap('extract-amr', capture, '--out', scratchDir(t), '--format', 'json');
+  const out = scratchDir(t);
+  // A program option: before the command as well as after it.
+  const r = await imscap('--esp-keys', keys, 'extract-amr', capture, '--out', out, '--format', 'json');
+  assert.equal(r.code, 0, r.err);
+  const before = JSON.parse(plain.out) as JsonReport;
+  const report = JSON.parse(r.out) as JsonReport;
+  // Without keys only the uplink sent in the clear is seen; the downlink exists only inside ESP.
+  assert.deepEqual(before.streams.map((s) => s.stream.ssrcHex), ['0x20ae3805']);
+  const downlink = report.streams.filter((s) => s.stream.ssrcHex === '0x0000fa00');
+  assert.equal(downlink.length, 1);
+  assert.equal(report.streams.length, 3, 'the downlink, and the uplink inside and outside the tunnel');
+  for (const s of report.streams) {
+    const o = s.outputs[0];
+    assert.ok(o !== undefined && o.codec === 'AMR' && o.frames > 800, `${s.stream.ssrcHex}: ${o?.frames} frames`);
+    assert.equal(soxSamples(join(out, o.file)), o.frames * 160, `${o.file}: frames × 20 ms`);
+  }
+  assert.equal(downlink[0]?.verdict, 'speech');
+  const same = await imscap('extract-amr', capture, '--out', scratchDir(t), '--esp-keys', keys, '--format', 'json');
+  assert.deepEqual((JSON.parse(same.out) as JsonReport).streams.map((s) => s.outputs[0]?.frames), report.streams.map((s) => s.outputs[0]?.frames), 'after the command too');
+});
+
+test('--esp-keys: an unreadable or malformed key file is a usage error naming the file and line', async (t) => {
+  const call = twoWayCall('keys@test', synthFrames(false, 1, 20), false);
+  const cap = tempCaptureFile(t, 'call.pcap', call.capture.pcap());
+  const dir = scratchDir(t);
+  const bad = join(dir, 'keys.txt');
+  writeFileSync(bad, '[SPI] [Encryption Algorithm] [Key]\n0x00d40016 des3_cbc 0x0011\n');
+  const r = await imscap('extract-amr', cap, '--out', join(dir, 'out'), '--esp-keys', bad);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /keys\.txt: line 2: key for des3_cbc must be 192 bits/);
+  const missing = await imscap('info', cap, '--esp-keys', join(dir, 'none.txt'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /cannot read --esp-keys .*none\.txt/);
 });

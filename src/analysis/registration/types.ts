@@ -157,7 +157,7 @@ export interface EspSpiCount {
 
 export interface EspDirection {
   readonly packets: number;
-  /** Packets whose NULL-encrypted payload was read. */
+  /** Packets whose payload was read (NULL encryption, or decrypted with a given key). */
   readonly decoded: number;
   readonly spis: readonly EspSpiCount[];
 }
@@ -165,7 +165,7 @@ export interface EspDirection {
 export interface EspSummary {
   readonly fromUe: EspDirection;
   readonly toUe: EspDirection;
-  /** Every ESP packet between UE and P-CSCF was read (NULL encryption); undefined without ESP. */
+  /** Every ESP packet between UE and P-CSCF was read (NULL encryption or given keys); undefined without ESP. */
   readonly readable?: boolean;
 }
 

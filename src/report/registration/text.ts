@@ -121,7 +121,7 @@ function securityLines(r: Registration): string[] {
   if (esp.readable !== undefined) {
     const decoded = esp.fromUe.decoded + esp.toUe.decoded;
     const total = esp.fromUe.packets + esp.toUe.packets;
-    out.push(line('readable', esp.readable ? `yes — NULL encryption, ${decoded} of ${total} packets read` : `partly — ${decoded} of ${total} packets read (the rest is encrypted)`));
+    out.push(line('readable', esp.readable ? `yes — ${decoded} of ${total} packets read (NULL encryption, or decrypted with --esp-keys)` : `partly — ${decoded} of ${total} packets read (the rest is encrypted: --esp-keys decrypts it)`));
   }
   return out;
 }

@@ -1,0 +1,87 @@
+// Security associations given by the user, to decrypt ESP (RFC 4303): one per line,
+//   SPI  encryption-algorithm  key  [integrity-algorithm]
+// with the SPI and key in hex ("0x…" or bare), as the rtpdump tool's key lists and the SA
+// dumps of test networks give them (`ip xfrm state` prints the same three facts). Lines
+// starting with '#' or '[' (a column header) are skipped. The integrity algorithm only fixes
+// the length of the ICV at the end of each packet; without it the lengths in use are tried.
+
+/** Encryption transforms: the node:crypto cipher, its key and IV lengths (RFC 2451, RFC 3602). */
+const CIPHERS: ReadonlyMap<string, { readonly cipher: string; readonly keyBytes: readonly number[]; readonly ivBytes: number; readonly block: number }> = new Map([
+  // RFC 2451 §2.3: 3DES-CBC, 192-bit key, 64-bit IV and block.
+  ['des3_cbc', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
+  ['3des-cbc', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
+  ['3des', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
+  // RFC 3602 §2: AES-CBC, 128/192/256-bit key, 128-bit IV and block.
+  ['aes_cbc', { cipher: 'aes-cbc', keyBytes: [16, 24, 32], ivBytes: 16, block: 16 }],
+  ['aes-cbc', { cipher: 'aes-cbc', keyBytes: [16, 24, 32], ivBytes: 16, block: 16 }],
+  ['aes128_cbc', { cipher: 'aes-cbc', keyBytes: [16], ivBytes: 16, block: 16 }],
+  ['aes-128-cbc', { cipher: 'aes-cbc', keyBytes: [16], ivBytes: 16, block: 16 }],
+  ['aes256_cbc', { cipher: 'aes-cbc', keyBytes: [32], ivBytes: 16, block: 16 }],
+  ['aes-256-cbc', { cipher: 'aes-cbc', keyBytes: [32], ivBytes: 16, block: 16 }],
+  // RFC 2410: the NULL transform (what the heuristic finds anyway), listed for completeness.
+  ['null', { cipher: 'null', keyBytes: [0], ivBytes: 0, block: 1 }],
+]);
+
+/** Integrity transforms by ICV length (RFC 2404, RFC 2403, RFC 4868 §2.3, RFC 2410 none). */
+const ICV_BYTES: ReadonlyMap<string, number> = new Map([
+  ['hmac-sha1-96', 12],
+  ['hmac_sha1_96', 12],
+  ['hmac-md5-96', 12],
+  ['hmac_md5_96', 12],
+  ['hmac-sha256-128', 16],
+  ['hmac_sha256_128', 16],
+  ['hmac-sha384-192', 24],
+  ['hmac-sha512-256', 32],
+  ['null', 0],
+  ['none', 0],
+]);
+
+export interface EspSecurityAssociation {
+  readonly spi: number;
+  /** node:crypto cipher name ('des-ede3-cbc', 'aes-128-cbc', …) or 'null'. */
+  readonly cipher: string;
+  readonly key: Uint8Array;
+  readonly ivBytes: number;
+  readonly blockBytes: number;
+  /** ICV length when the integrity algorithm was given; undefined: try the usual lengths. */
+  readonly icvBytes: number | undefined;
+}
+
+export type EspKeys = ReadonlyMap<number, EspSecurityAssociation>;
+
+export class EspKeysError extends Error {}
+
+/** Parses a key list; errors name the source and line. */
+export function parseEspKeys(text: string, source: string): EspKeys {
+  const keys = new Map<number, EspSecurityAssociation>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('[')) return;
+    const fail = (why: string): never => {
+      throw new EspKeysError(`${source}: line ${i + 1}: ${why}`);
+    };
+    const [spiText, algText, keyText, integrity, ...rest] = line.split(/\s+/);
+    if (spiText === undefined || algText === undefined || keyText === undefined || rest.length > 0) fail('expected SPI, encryption algorithm, key [, integrity algorithm]');
+    if (!/^(0x)?[0-9a-f]{1,8}$/i.test(spiText as string)) return fail(`bad SPI '${spiText}' (hex, up to 32 bits)`);
+    const spiValue = Number.parseInt((spiText as string).replace(/^0x/i, ''), 16);
+    const alg = CIPHERS.get((algText as string).toLowerCase());
+    if (alg === undefined) return fail(`unsupported encryption algorithm '${algText}' (known: ${[...CIPHERS.keys()].join(', ')})`);
+    const key = alg.cipher === 'null' ? new Uint8Array(0) : parseHex(keyText as string);
+    if (key === undefined || !alg.keyBytes.includes(key.length)) return fail(`key for ${algText} must be ${alg.keyBytes.map((n) => n * 8).join(' or ')} bits in hex`);
+    let icvBytes: number | undefined;
+    if (integrity !== undefined) {
+      icvBytes = ICV_BYTES.get(integrity.toLowerCase());
+      if (icvBytes === undefined) return fail(`unsupported integrity algorithm '${integrity}' (known: ${[...ICV_BYTES.keys()].join(', ')})`);
+    }
+    if (keys.has(spiValue)) fail(`SPI 0x${spiValue.toString(16).padStart(8, '0')} listed twice`);
+    const cipher = alg.cipher === 'aes-cbc' ? `aes-${key.length * 8}-cbc` : alg.cipher;
+    keys.set(spiValue, { spi: spiValue, cipher, key, ivBytes: alg.ivBytes, blockBytes: alg.block, icvBytes });
+  });
+  return keys;
+}
+
+function parseHex(text: string): Uint8Array | undefined {
+  const digits = text.replace(/^0x/i, '');
+  if (digits.length === 0 || digits.length % 2 !== 0 || !/^[0-9a-f]+$/i.test(digits)) return undefined;
+  return Uint8Array.from(Buffer.from(digits, 'hex'));
+}

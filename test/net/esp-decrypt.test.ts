@@ -1,0 +1,85 @@
+// ESP decrypted with user-given security associations (RFC 4303 with 3DES-CBC RFC 2451 and
+// AES-CBC RFC 3602): packets encrypted here by node:crypto must come out as the packets put in.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ethernet, espCbc, ipv4, ipv6, text, udp, PROTO } from '../fixtures/packets.js';
+import { parseEspKeys, EspKeysError } from '../../src/net/esp-keys.js';
+import { decodeAll, layer, utf8 } from './harness.js';
+
+const KEY_3DES = Uint8Array.from({ length: 24 }, (_, i) => (i * 37 + 11) & 0xff);
+const KEY_AES128 = Uint8Array.from({ length: 16 }, (_, i) => (i * 53 + 7) & 0xff);
+const KEY_AES256 = Uint8Array.from({ length: 32 }, (_, i) => (i * 71 + 3) & 0xff);
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** VoWiFi-style: ESP in UDP 4500 (RFC 3948) in IPv4, tunnel mode carrying IPv4/UDP. */
+function vowifi(esp: Uint8Array): Uint8Array {
+  return ethernet({}, ipv4({ src: '203.0.113.7', dst: '198.51.100.1', proto: PROTO.udp }, udp({ srcPort: 4500, dstPort: 4500 }, esp)));
+}
+const innerRtp = (n: number): Uint8Array => ipv4({ src: '10.9.0.2', dst: '10.9.0.1', proto: PROTO.udp }, udp({ srcPort: 12720, dstPort: 50010 }, text(`rtp packet ${n} ${'x'.repeat(n)}`)));
+
+test('3DES-CBC and AES-CBC ESP decrypts with the key list, with or without the integrity algorithm', () => {
+  const cases = [
+    { spi: 0xd40016, cipher: 'des-ede3-cbc', key: KEY_3DES, line: `0x00d40016 des3_cbc 0x${hex(KEY_3DES)}`, icvLength: 12 },
+    { spi: 0xcb97da43, cipher: 'aes-128-cbc', key: KEY_AES128, line: `cb97da43 aes_cbc ${hex(KEY_AES128)} hmac-sha256-128`, icvLength: 16 },
+    { spi: 0x1234, cipher: 'aes-256-cbc', key: KEY_AES256, line: `0x1234 aes-256-cbc 0x${hex(KEY_AES256)} null`, icvLength: 0 },
+    { spi: 0x77, cipher: 'aes-128-cbc', key: KEY_AES128, line: `0x77 aes-cbc ${hex(KEY_AES128)}`, icvLength: 12 },
+  ] as const;
+  const espKeys = parseEspKeys(['[SPI] [Encryption Algorithm] [Key]', '# a comment', ...cases.map((c) => c.line)].join('\n'), 'keys.txt');
+  for (const c of cases) {
+    // Lengths 0..40 cover every amount of padding for both block sizes.
+    const frames = Array.from({ length: 41 }, (_, n) => vowifi(espCbc({ spi: c.spi, seq: n + 1, nextHeader: PROTO.ipv4, cipher: c.cipher, key: c.key, icvLength: c.icvLength }, innerRtp(n))));
+    const d = decodeAll(frames, { espKeys });
+    assert.equal(d.payloads.length, 41, c.line);
+    d.payloads.forEach((p, n) => {
+      assert.equal(utf8(p.bytes), `rtp packet ${n} ${'x'.repeat(n)}`, `${c.cipher} packet ${n}`);
+      assert.equal(p.src, '10.9.0.2');
+      assert.deepEqual(p.tunnel, [{ kind: 'esp', spi: c.spi, seq: n + 1, src: '203.0.113.7', dst: '198.51.100.1', udpEncap: true }]);
+    });
+    assert.ok(d.esp.every((e) => e.decoded && e.spi === c.spi));
+    assert.equal(layer(d, 'esp-decrypted'), 41);
+    assert.equal(layer(d, 'esp-null-decoded'), 0);
+  }
+});
+
+test('transport-mode ESP over IPv6 (a UE to its P-CSCF) decrypts to the UDP segment', () => {
+  const ue = '2001:db8:45::7';
+  const pcscf = '2001:db8::10';
+  const segment = ipv6({ src: ue, dst: pcscf, nextHeader: PROTO.udp }, udp({ srcPort: 5060, dstPort: 5060 }, text('REGISTER sip:ims.example SIP/2.0\r\n\r\n'))).subarray(40);
+  const esp = espCbc({ spi: 0x5001, seq: 3, nextHeader: PROTO.udp, cipher: 'aes-128-cbc', key: KEY_AES128, icvLength: 12 }, segment);
+  const d = decodeAll([ethernet({}, ipv6({ src: ue, dst: pcscf, nextHeader: PROTO.esp }, esp))], { espKeys: parseEspKeys(`0x5001 aes_cbc ${hex(KEY_AES128)} hmac-sha1-96`, 'k') });
+  assert.equal(d.payloads.length, 1);
+  assert.equal(utf8(d.payloads[0]!.bytes), 'REGISTER sip:ims.example SIP/2.0\r\n\r\n');
+  assert.equal(d.payloads[0]!.srcPort, 5060);
+});
+
+test('a wrong key, an unknown SPI or a cut packet leave the ESP counted and undecoded', () => {
+  const good = vowifi(espCbc({ spi: 0xabc, seq: 1, nextHeader: PROTO.ipv4, cipher: 'des-ede3-cbc', key: KEY_3DES, icvLength: 12 }, innerRtp(20)));
+  const wrongKey = parseEspKeys(`0xabc des3_cbc ${hex(KEY_3DES.map((b) => b ^ 0x80))}`, 'k'); // (DES ignores bit 0 of each key octet: its parity)
+  const otherSpi = parseEspKeys(`0xabd des3_cbc ${hex(KEY_3DES)}`, 'k');
+  for (const [what, espKeys, frame] of [
+    ['wrong key', wrongKey, good],
+    ['unknown SPI', otherSpi, good],
+    ['cut packet', parseEspKeys(`0xabc des3_cbc ${hex(KEY_3DES)}`, 'k'), good.subarray(0, good.length - 20)],
+  ] as const) {
+    const d = decodeAll([frame], { espKeys });
+    assert.equal(d.payloads.length, 0, what);
+    assert.equal(d.esp.length, 1, what);
+    assert.equal(d.esp[0]!.decoded, false, what);
+    assert.equal(layer(d, 'esp-decrypted'), 0, what);
+  }
+});
+
+test('key list errors name the file and line', () => {
+  const bad: [string, RegExp][] = [
+    ['0xzz des3_cbc 00', /keys\.txt: line 2: bad SPI '0xzz'/],
+    [`0x1 blowfish ${hex(KEY_3DES)}`, /line 2: unsupported encryption algorithm 'blowfish'/],
+    ['0x1 des3_cbc 0x0011', /line 2: key for des3_cbc must be 192 bits in hex/],
+    [`0x1 aes_cbc ${hex(KEY_3DES).slice(0, 30)}`, /line 2: key for aes_cbc must be 128 or 192 or 256 bits/],
+    [`0x1 aes_cbc ${hex(KEY_AES128)} hmac-whirlpool`, /line 2: unsupported integrity algorithm 'hmac-whirlpool'/],
+    ['0x1 des3_cbc', /line 2: expected SPI, encryption algorithm, key/],
+    [`0x1 des3_cbc ${hex(KEY_3DES)}\n0x01 des3_cbc ${hex(KEY_3DES)}`, /line 3: SPI 0x00000001 listed twice/],
+  ];
+  for (const [line, message] of bad) {
+    assert.throws(() => parseEspKeys(`# keys\n${line}`, 'keys.txt'), (e: unknown) => e instanceof EspKeysError && message.test(e.message), line);
+  }
+});
