@@ -1,9 +1,11 @@
-// Security associations given by the user, to decrypt ESP (RFC 4303): one per line,
+// Security associations given by the user, to decrypt ESP (RFC 4303): one per line, either
 //   SPI  encryption-algorithm  key  [integrity-algorithm]
 // with the SPI and key in hex ("0x…" or bare), as the rtpdump tool's key lists and the SA
-// dumps of test networks give them (`ip xfrm state` prints the same three facts). Lines
-// starting with '#' or '[' (a column header) are skipped. The integrity algorithm only fixes
-// the length of the ICV at the end of each packet; without it the lengths in use are tried.
+// dumps of test networks give them, or a line of Wireshark's ESP SA table (its `esp_sa` file):
+//   "IPv4","*","*","0x00d40016","TripleDES-CBC [RFC2451]","0x…","HMAC-SHA-1-96 [RFC2404]","0x…"
+// Lines starting with '#' or '[' (a column header) are skipped. The integrity algorithm only
+// fixes the length of the ICV at the end of each packet; without it the lengths in use are
+// tried. SAs are told apart by SPI alone (addresses in Wireshark's lines are not checked).
 
 /** Encryption transforms: the node:crypto cipher, its key and IV lengths (RFC 2451, RFC 3602). */
 const CIPHERS: ReadonlyMap<string, { readonly cipher: string; readonly keyBytes: readonly number[]; readonly ivBytes: number; readonly block: number }> = new Map([
@@ -34,6 +36,12 @@ const ICV_BYTES: ReadonlyMap<string, number> = new Map([
   ['hmac-sha512-256', 32],
   ['null', 0],
   ['none', 0],
+  // As Wireshark's table gives them: the ICV length itself.
+  ['icv-8', 8],
+  ['icv-12', 12],
+  ['icv-16', 16],
+  ['icv-24', 24],
+  ['icv-32', 32],
 ]);
 
 export interface EspSecurityAssociation {
@@ -60,7 +68,7 @@ export function parseEspKeys(text: string, source: string): EspKeys {
     const fail = (why: string): never => {
       throw new EspKeysError(`${source}: line ${i + 1}: ${why}`);
     };
-    const [spiText, algText, keyText, integrity, ...rest] = line.split(/\s+/);
+    const [spiText, algText, keyText, integrity, ...rest] = line.startsWith('"') ? wiresharkFields(line, fail) : line.split(/\s+/);
     if (spiText === undefined || algText === undefined || keyText === undefined || rest.length > 0) fail('expected SPI, encryption algorithm, key [, integrity algorithm]');
     if (!/^(0x)?[0-9a-f]{1,8}$/i.test(spiText as string)) return fail(`bad SPI '${spiText}' (hex, up to 32 bits)`);
     const spiValue = Number.parseInt((spiText as string).replace(/^0x/i, ''), 16);
@@ -79,6 +87,29 @@ export function parseEspKeys(text: string, source: string): EspKeys {
   });
   return keys;
 }
+
+/**
+ * A line of Wireshark's ESP SA table: protocol, source, destination, SPI, encryption, key,
+ * authentication, authentication key (quoted, comma-separated), as the four columns above.
+ */
+function wiresharkFields(line: string, fail: (why: string) => never): string[] {
+  const fields = [...line.matchAll(/"((?:[^"\\]|\\.)*)"\s*(?:,|$)/g)].map((m) => m[1] ?? '');
+  if (fields.length < 7) fail('a Wireshark ESP SA line needs protocol, source, destination, SPI, encryption, key, authentication');
+  const [, , , spi, encryption, key, authentication] = fields as [string, string, string, string, string, string, string];
+  if (spi === '*') fail('a wildcard SPI cannot be used: give each SA its SPI');
+  const cipher = WIRESHARK_CIPHERS.find(([pattern]) => pattern.test(encryption))?.[1];
+  if (cipher === undefined) fail(`unsupported encryption algorithm '${encryption}' (known: NULL, TripleDES-CBC, AES-CBC)`);
+  const icvBits = authentication === 'NULL' ? 0 : Number(/^(?:(?:HMAC|MAC)-[\w-]*-(\d+)(?: \[|$)|ANY (\d+) bit)/.exec(authentication)?.slice(1).find((x) => x !== undefined));
+  if (!Number.isInteger(icvBits) || icvBits % 8 !== 0) fail(`unsupported authentication algorithm '${authentication}'`);
+  return [spi, cipher as string, key === '' ? '0x' : key, icvBits === 0 ? 'null' : `icv-${icvBits / 8}`];
+}
+
+/** Wireshark's encryption names (its ESP SA table) → the algorithms above. */
+const WIRESHARK_CIPHERS: readonly (readonly [RegExp, string])[] = [
+  [/^NULL\b/, 'null'],
+  [/^TripleDES-CBC\b/, 'des3_cbc'],
+  [/^AES-CBC(-(128|192|256))? \[RFC3602\]$/, 'aes_cbc'],
+];
 
 function parseHex(text: string): Uint8Array | undefined {
   const digits = text.replace(/^0x/i, '');

@@ -69,6 +69,23 @@ test('a wrong key, an unknown SPI or a cut packet leave the ESP counted and unde
   }
 });
 
+test("lines of Wireshark's ESP SA table give the same SAs", () => {
+  const wireshark = parseEspKeys(
+    [
+      `"IPv4","*","*","0x00d40016","TripleDES-CBC [RFC2451]","0x${hex(KEY_3DES)}","HMAC-SHA-1-96 [RFC2404]","0x0011"`,
+      `"IPv6","2001:db8::1","*","0xcb97da43","AES-CBC [RFC3602]","0x${hex(KEY_AES128)}","HMAC-SHA-256-128 [RFC4868]",""`,
+      `"IPv4","*","*","0x1234","AES-CBC [RFC3602]","0x${hex(KEY_AES256)}","NULL",""`,
+      `"IPv4","*","*","0x77","NULL","","ANY 96 bit authentication [no checking]",""`,
+    ].join('\r\n'),
+    'esp_sa',
+  );
+  const plain = parseEspKeys([`0x00d40016 des3_cbc ${hex(KEY_3DES)} hmac-sha1-96`, `0xcb97da43 aes_cbc ${hex(KEY_AES128)} hmac-sha256-128`, `0x1234 aes_cbc ${hex(KEY_AES256)} null`, '0x77 null - hmac-md5-96'].join('\n'), 'keys');
+  assert.deepEqual(wireshark, plain);
+  // And they decrypt: a 3DES packet through the Wireshark-given SA.
+  const d = decodeAll([vowifi(espCbc({ spi: 0xd40016, seq: 9, nextHeader: PROTO.ipv4, cipher: 'des-ede3-cbc', key: KEY_3DES, icvLength: 12 }, innerRtp(5)))], { espKeys: wireshark });
+  assert.equal(utf8(d.payloads[0]!.bytes), 'rtp packet 5 xxxxx');
+});
+
 test('key list errors name the file and line', () => {
   const bad: [string, RegExp][] = [
     ['0xzz des3_cbc 00', /keys\.txt: line 2: bad SPI '0xzz'/],
@@ -78,6 +95,10 @@ test('key list errors name the file and line', () => {
     [`0x1 aes_cbc ${hex(KEY_AES128)} hmac-whirlpool`, /line 2: unsupported integrity algorithm 'hmac-whirlpool'/],
     ['0x1 des3_cbc', /line 2: expected SPI, encryption algorithm, key/],
     [`0x1 des3_cbc ${hex(KEY_3DES)}\n0x01 des3_cbc ${hex(KEY_3DES)}`, /line 3: SPI 0x00000001 listed twice/],
+    [`"IPv4","*","*","*","TripleDES-CBC [RFC2451]","0x${hex(KEY_3DES)}","NULL",""`, /line 2: a wildcard SPI cannot be used/],
+    [`"IPv4","*","*","0x5","AES-GCM with 16 octet ICV [RFC4106]","0x${hex(KEY_AES128)}","NULL",""`, /line 2: unsupported encryption algorithm 'AES-GCM with 16 octet ICV \[RFC4106\]'/],
+    [`"IPv4","*","*","0x5","AES-CBC [RFC3602]","0x${hex(KEY_AES128)}","HMAC-WHIRLPOOL",""`, /line 2: unsupported authentication algorithm 'HMAC-WHIRLPOOL'/],
+    ['"IPv4","*","*"', /line 2: a Wireshark ESP SA line needs/],
   ];
   for (const [line, message] of bad) {
     assert.throws(() => parseEspKeys(`# keys\n${line}`, 'keys.txt'), (e: unknown) => e instanceof EspKeysError && message.test(e.message), line);
