@@ -14,6 +14,7 @@ import { amrFmtpOf, type AmrFmtp } from '../protocols/sdp/amr-fmtp.js';
 import { staticPayloadType } from '../protocols/sdp/static-payload-types.js';
 import type { SdpPayloadFormat } from '../protocols/sdp/types.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stream-stats.js';
+import { PacketRun } from './rtp-packet-run.js';
 
 /** caller→callee ('a2b') or callee→caller ('b2a'), the caller being the INVITE's sender. */
 export type CallDirection = 'a2b' | 'b2a';
@@ -76,8 +77,18 @@ export interface RtpStreamInfo {
 }
 
 export interface RtpStreamListener {
-  /** A packet of an accepted stream; packets held for identification arrive late, in their order. */
+  /**
+   * A packet of an accepted stream; packets held for identification arrive late, in their
+   * order. Each stream's packets arrive in capture order; packets of different streams may be
+   * handed on in runs per stream (see inOrder).
+   */
   packet(stream: RtpStreamInfo, packet: StreamPacket): void;
+  /**
+   * Whether a packet arriving now, at capture time `ts`, must be handed on in capture order with
+   * the packets of every other stream (it opens or ends something whose order matters, such as
+   * a file). Without this method, any packet may be handed on in a run.
+   */
+  inOrder?(stream: RtpStreamInfo, ts: number, format: StreamFormat): boolean;
 }
 
 export interface RtpStreamTableOptions {
@@ -194,6 +205,8 @@ interface StreamEntry {
   identified: StreamFormat | undefined;
   readonly eventPts: Set<number>;
   readonly cnPts: Set<number>;
+  /** Packets queued to be handed on together (steady state only), or undefined. */
+  run: PacketRun | undefined;
 }
 
 interface MutableStreamInfo {
@@ -221,6 +234,8 @@ const MAX_DROPPED_KEYS = 65536;
 const MAX_HELD_CANDIDATES = 4096;
 const MAX_REJECTED_KEPT = 65536;
 const RTP_SEQ_MOD = 0x10000;
+// Streams with packets queued at once (each run holds at most RUN_PACKETS): beyond, all are handed on.
+const MAX_RUNS = 1024;
 /** RFC 3551 §6: payload type 13 is comfort noise (RFC 3389). */
 const PT_CN = 13;
 /** RFC 3551 §3: 96–127 are dynamic payload types. */
@@ -242,6 +257,9 @@ export class RtpStreamTable {
   private readonly heldEntries = new Set<StreamEntry>();
   private rejectedKept = 0;
   private heldBytes = 0;
+  /** Streams whose runs began since runs were last all handed on (in that order); spare runs. */
+  private readonly runs: StreamEntry[] = [];
+  private readonly spareRuns: PacketRun[] = [];
   private droppedStreams = 0;
   private droppedPackets = 0;
   private rejectedCandidates = 0;
@@ -267,10 +285,28 @@ export class RtpStreamTable {
     this.sides.sip(event);
   }
 
+  // Packets of a stream in its steady state (accepted, the same binding and payload type as its
+  // last packet) are queued on the stream and handed on in runs: a capture interleaves hundreds
+  // of streams, and a run fetches a stream's statistics and its listener's state (timeline,
+  // file buffer) once rather than once per packet. Anything else first hands on every queued
+  // run, so order across streams is kept wherever it matters (new streams and their numbers,
+  // held streams, and what the listener's inOrder names).
   rtp(event: RtpEvent): void {
     const { packet, meta } = event;
     if (meta.transport === 'websocket') return;
     let entry = this.find(packet.ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
+    if (entry !== undefined && this.steady(entry, event)) {
+      let run = entry.run;
+      if (run === undefined) {
+        if (this.runs.length >= MAX_RUNS) this.deliverRuns();
+        run = this.spareRuns.pop() ?? new PacketRun();
+        entry.run = run;
+        this.runs.push(entry);
+      }
+      if (run.add(meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.marker, packet.buf, packet.payloadStart, packet.payloadEnd)) this.deliverRun(entry);
+      return;
+    }
+    if (this.runs.length > 0) this.deliverRuns();
     if (entry === undefined) {
       if (this.accepted.length >= this.maxStreams) {
         this.noteDropped(packet.ssrc, meta);
@@ -311,6 +347,7 @@ export class RtpStreamTable {
 
   /** End of the capture: identifies what is still held and returns the table. */
   finish(): RtpStreamsReport {
+    this.deliverRuns();
     for (const entry of [...this.heldEntries]) {
       if (entry.sequential) this.accept(entry);
       else this.reject(entry);
@@ -322,6 +359,38 @@ export class RtpStreamTable {
       rejectedCandidates: this.rejectedCandidates,
       rejectedPackets: this.rejectedPackets,
     };
+  }
+
+  /** Whether the packet continues the stream as its last one did (same binding, same payload type), so that it can wait in a run. */
+  private steady(entry: StreamEntry, event: RtpEvent): boolean {
+    const binding = event.binding;
+    const format = entry.lastFormat;
+    if (entry.state !== 'accepted' || binding === undefined || binding !== entry.lastBinding || format === undefined) return false;
+    const pt = event.packet.payloadType;
+    if (pt !== format.payloadType || pt !== entry.lastPt || entry.info.callId === undefined) return false;
+    const listener = this.listener;
+    return listener?.inOrder === undefined || !listener.inOrder(entry.info, event.meta.ts, format);
+  }
+
+  /** Hands on every queued run (stream by stream, each in its order). */
+  private deliverRuns(): void {
+    const runs = this.runs;
+    // (A stream whose full run went on earlier may be listed again, with a new run or none.)
+    for (let i = 0; i < runs.length; i++) if ((runs[i] as StreamEntry).run !== undefined) this.deliverRun(runs[i] as StreamEntry);
+    runs.length = 0;
+  }
+
+  /** Hands on the stream's run: its packets share the format the stream's last packet resolved. */
+  private deliverRun(entry: StreamEntry): void {
+    const run = entry.run as PacketRun;
+    entry.run = undefined;
+    const format = entry.lastFormat as StreamFormat;
+    const pt = format.payloadType;
+    for (let i = 0; i < run.count; i++) {
+      this.deliver(entry, run.frameNo[i] as number, run.ts[i] as number, run.sequence[i] as number, run.timestamp[i] as number, pt, run.marker[i] === 1, run.bytes, run.start[i] as number, run.end[i] as number, format);
+    }
+    run.clear();
+    this.spareRuns.push(run);
   }
 
   private find(ssrc: number, transport: Transport, src: string, srcPort: number, dst: string, dstPort: number, tunnel: readonly TunnelHop[]): StreamEntry | undefined {
@@ -369,6 +438,7 @@ export class RtpStreamTable {
       identified: undefined,
       eventPts: new Set(),
       cnPts: new Set([PT_CN]),
+      run: undefined,
     };
     this.bySsrc.set(packet.ssrc, entry);
     this.heldEntries.add(entry);

@@ -318,6 +318,30 @@ test('the files of a call are completed shortly after its BYE, before later call
   assert.deepEqual(x.log, ['open seq-0_a2b_00000100.awb', 'commit seq-0_a2b_00000100.awb', 'open seq-1_a2b_00000101.awb', 'commit seq-1_a2b_00000101.awb']);
 });
 
+test('a call whose media goes on after its BYE: its files end where the capture passed BYE + the delay, whatever other calls do meanwhile', async (t) => {
+  // Call 0 hangs up at 4.007 s but its sender keeps talking to 8 s; call 1 talks on meanwhile.
+  // Both send every 20 ms (NO_DATA included), call 0 at …5 ms, call 1 at …10 ms: the first
+  // packet past 4.007 s + 1 s is call 1's at 5.010 s, and it completes call 0's file; call 0's
+  // packets from 5.025 s on go to a file of their own.
+  const calls: CallSpec[] = [0, 1].map((n) => {
+    const media = amrRtpPackets({ wideband: true, octetAligned: true, payloadType: 96, ssrc: 0x200 + n, frames: synthFrames(true, 60 + n, 350), start: 1.005 + n * 0.005, sendNoData: true });
+    const flow = callFlow({ offer: sdp(40000 + n * 2, true, true), answer: sdp(50000 + n * 2, true, true), byeAt: n === 0 ? 4.007 : 9 });
+    return { callId: `late-${n}@test`, caller: CALLER, callee: CALLEE, steps: [...flow, { from: 'caller' as const, packets: media.packets }] };
+  });
+  const capture = buildCallCapture(calls);
+  const x = await extract(t, capture, { closeAfterByeSeconds: 1 });
+  const rtp = capture.frames.filter((f) => f.kind === 'rtp');
+  const trigger = rtp.find((f) => f.at >= 4.007 + 1) as (typeof rtp)[number];
+  assert.equal(trigger.ssrc, 0x201, 'call 1 is first past the deadline');
+  const outputs = resultFor(x.report, 0x200).outputs;
+  assert.equal(outputs.length, 2);
+  const before = rtp.filter((f) => f.ssrc === 0x200 && f.frameNo < trigger.frameNo);
+  const after = rtp.filter((f) => f.ssrc === 0x200 && f.frameNo > trigger.frameNo);
+  assert.deepEqual([outputs[0]?.firstFrameNo, outputs[0]?.lastFrameNo, outputs[0]?.packets], [before[0]?.frameNo, before.at(-1)?.frameNo, before.length]);
+  assert.deepEqual([outputs[1]?.firstFrameNo, outputs[1]?.lastFrameNo, outputs[1]?.packets], [after[0]?.frameNo, after.at(-1)?.frameNo, after.length]);
+  assert.equal(resultFor(x.report, 0x201).outputs.length, 1);
+});
+
 test('an output that cannot be opened stops extraction: onFatal once, every open file aborted, none committed', async (t) => {
   const built = oneCall('fatal@test', sdp(40000, true, true), sdp(50000, true, true), {
     caller: { wideband: true, octetAligned: true, payloadType: 96, ssrc: 0x1, frames: synthFrames(true, 1, 60), start: 1 },

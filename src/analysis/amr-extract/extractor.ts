@@ -90,7 +90,7 @@ export class AmrExtractor {
     this.table = new RtpStreamTable({
       ...(options.codec !== undefined ? { codec: options.codec } : {}),
       ...(options.octetAlign !== undefined ? { octetAlign: options.octetAlign } : {}),
-      listener: { packet: (stream, packet) => this.packet(stream, packet) },
+      listener: { packet: (stream, packet) => this.packet(stream, packet), inOrder: (stream, ts, format) => this.inOrder(stream, ts, format) },
     });
   }
 
@@ -178,6 +178,22 @@ export class AmrExtractor {
     segment.lastFrameNo = packet.frameNo;
     // The timeline copies what it keeps: one frame list serves every packet.
     segment.timeline.pushFrames(packet.timestamp, packet.sequence, packet.frameNo, this.frames);
+  }
+
+  /**
+   * What must happen in capture order across streams: a call's files completed after its BYE
+   * (by capture time), a stream first seen (its place in the summary), a file opened (file
+   * names are given in opening order), a codec change (a new file). Other packets only add to
+   * their own stream's file, whatever the order between streams.
+   */
+  private inOrder(stream: RtpStreamInfo, ts: number, format: StreamFormat): boolean {
+    const due = this.closing[0];
+    if (due !== undefined && due.at <= ts) return true;
+    const x = this.byId[stream.id];
+    if (x === undefined) return true;
+    const amr = format.amr;
+    if (!x.selected || amr === undefined) return false;
+    return x.open === undefined || x.open.wideband !== amr.wideband;
   }
 
   private track(stream: RtpStreamInfo): StreamExtraction {
