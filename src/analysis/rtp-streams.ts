@@ -387,7 +387,7 @@ export class RtpStreamTable {
     const format = entry.lastFormat as StreamFormat;
     const pt = format.payloadType;
     for (let i = 0; i < run.count; i++) {
-      this.deliver(entry, run.frameNo[i] as number, run.ts[i] as number, run.sequence[i] as number, run.timestamp[i] as number, pt, run.marker[i] === 1, run.bytes, run.start[i] as number, run.end[i] as number, format);
+      this.deliver(entry, run.frameNo(i), run.ts(i), run.sequence(i), run.timestamp(i), pt, run.marker(i), run.bytes, run.start(i), run.end(i), format);
     }
     run.clear();
     this.spareRuns.push(run);
