@@ -104,3 +104,28 @@ test('key list errors name the file and line', () => {
     assert.throws(() => parseEspKeys(`# keys\n${line}`, 'keys.txt'), (e: unknown) => e instanceof EspKeysError && message.test(e.message), line);
   }
 });
+
+test('damaged encrypted packets (cut anywhere, bytes flipped) never break the decoder', () => {
+  const espKeys = parseEspKeys([`0x1 des3_cbc ${hex(KEY_3DES)}`, `0x2 aes_cbc ${hex(KEY_AES128)} hmac-sha1-96`].join('\n'), 'k');
+  const originals = [
+    vowifi(espCbc({ spi: 1, seq: 1, nextHeader: PROTO.ipv4, cipher: 'des-ede3-cbc', key: KEY_3DES, icvLength: 12 }, innerRtp(30))),
+    vowifi(espCbc({ spi: 2, seq: 1, nextHeader: PROTO.ipv4, cipher: 'aes-128-cbc', key: KEY_AES128, icvLength: 12 }, innerRtp(31))),
+  ];
+  let state = 4303;
+  const rnd = (n: number): number => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % n);
+  const frames: Uint8Array[] = [];
+  for (let n = 0; n < 3000; n++) {
+    const f = Uint8Array.from(originals[n % 2] as Uint8Array);
+    // Flip bytes past the outer UDP header (ESP header, IV, ciphertext, ICV), then maybe cut.
+    for (let k = rnd(4); k >= 0; k--) {
+      const at = 42 + rnd(f.length - 42);
+      f[at] = (f[at] as number) ^ (1 + rnd(255));
+    }
+    frames.push(rnd(3) === 0 ? f.subarray(0, 42 + rnd(f.length - 42)) : f);
+  }
+  const d = decodeAll(frames, { espKeys });
+  assert.deepEqual(d.problems.filter((p) => /internal error/.test(p.reason)), []);
+  // Every packet with a whole ESP header is still counted as ESP, decrypted or not.
+  assert.equal(d.esp.length, frames.filter((f) => f.length >= 42 + 8).length);
+  assert.ok(d.esp.some((e) => !e.decoded) && d.esp.some((e) => e.decoded), 'damage shows in some packets, not in all');
+});
