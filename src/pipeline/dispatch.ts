@@ -12,11 +12,11 @@ import { sdpOf } from '../protocols/sip/body.js';
 import { decodeDiameterMessage, looksLikeDiameter } from '../protocols/diameter/decode.js';
 import { DiameterStreamFramer, type FramedDiameterMessage } from '../protocols/diameter/framer.js';
 import { decodeGtpv2 } from '../protocols/gtpv2/decode.js';
-import { decodeRtpAt, looksLikeRtp } from '../protocols/rtp/decode.js';
+import { RtpRecord, decodeRtpAt, looksLikeRtp } from '../protocols/rtp/decode.js';
 import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
 import { WebSocketStream } from '../protocols/websocket/stream.js';
 import { looksLikeHttpHandshake } from '../protocols/websocket/handshake.js';
-import type { AppProblem, MessageMeta, PassHandlers } from './events.js';
+import type { AppProblem, MessageMeta, PassHandlers, RtpEvent } from './events.js';
 import { MediaBindings, type MediaBinding } from './media-bindings.js';
 
 export const PORT_SIP = 5060;
@@ -65,6 +65,7 @@ interface StreamState {
 const MAX_DETECT_TRIES = 8;
 const EMPTY = new Uint8Array(0);
 const MAX_FIRST_ERRORS = 20;
+const NO_META: MessageMeta = { frameNo: 0, firstFrameNo: 0, ts: 0, transport: 'udp', src: '', dst: '', srcPort: 0, dstPort: 0, tunnel: [] };
 
 /** Messages and frames of one application protocol; per packet, two increments and a compare. */
 class ProtocolCount {
@@ -76,6 +77,8 @@ class ProtocolCount {
 export class AppDispatcher implements NetListener {
   private readonly counts = new Map<string, ProtocolCount>();
   private readonly rtpCount = this.counter('rtp');
+  private readonly rtpRecord = new RtpRecord();
+  private readonly rtpEvent: { -readonly [K in keyof RtpEvent]: RtpEvent[K] } = { meta: NO_META, packet: this.rtpRecord, binding: undefined, boundBy: 'heuristic' };
   private readonly errorStats = { errors: 0, errorsByProtocol: new Map<string, number>(), firstErrors: [] as AppProblem[], droppedStreams: 0 };
   readonly bindings = new MediaBindings();
   private readonly streams = new Map<string, StreamState>();
@@ -188,11 +191,17 @@ export class AppDispatcher implements NetListener {
       else this.appProblem(ev.frameNo, 'rtp', 'not an RTP version 2 packet');
       return;
     }
-    const packet = decodeRtpAt(ev.buf, ev.start, ev.end);
+    const packet = decodeRtpAt(ev.buf, ev.start, ev.end, this.rtpRecord);
     if (isDecodeError(packet)) return this.appProblem(ev.frameNo, 'rtp', packet.reason);
     tally(this.rtpCount, ev.frameNo);
-    // The network layer's payload object already is the packet's meta (one object fewer per packet).
-    handler({ meta: ev instanceof Payload ? ev : meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy });
+    // One packet record and one event serve every packet (RtpEvent: read them during the call);
+    // the network layer's payload object already is the packet's meta.
+    const event = this.rtpEvent;
+    event.meta = ev instanceof Payload ? ev : meta(ev, ev.frameNo, ev.transport);
+    event.packet = packet;
+    event.binding = binding;
+    event.boundBy = boundBy;
+    handler(event);
   }
 
   private tcp(ev: PayloadEvent): void {

@@ -40,6 +40,7 @@ export interface Gtpv2Event {
   readonly message: Gtpv2Message;
 }
 
+/** One object reused for every packet, as is its packet: read them during the call, copy what you keep. */
 export interface RtpEvent {
   readonly meta: MessageMeta;
   /** Payload is a view into the capture buffer: copy what you keep. */

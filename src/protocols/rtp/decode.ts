@@ -5,13 +5,17 @@ import type { RtpHeaderExtension, RtpPacket } from './types.js';
 
 const FIXED_HEADER = 12;
 const NO_CSRCS: readonly number[] = Object.freeze([]);
+const EMPTY = new Uint8Array(0);
 
 export function decodeRtp(bytes: Uint8Array): RtpPacket | DecodeError {
   return decodeRtpAt(bytes, 0, bytes.length);
 }
 
-/** The packet in buf[start, end), read in place (error offsets count from `start`). */
-export function decodeRtpAt(buf: Uint8Array, start: number, end: number): RtpPacket | DecodeError {
+/**
+ * The packet in buf[start, end), read in place (error offsets count from `start`). Given a
+ * record, the packet is read into it (the hot path reuses one record per pass).
+ */
+export function decodeRtpAt(buf: Uint8Array, start: number, end: number, into: RtpRecord = new RtpRecord()): RtpPacket | DecodeError {
   const length = end - start;
   if (length < FIXED_HEADER) return decodeError('rtp', 'shorter than the 12-byte fixed header', 0);
   const b0 = buf[start] as number;
@@ -51,38 +55,36 @@ export function decodeRtpAt(buf: Uint8Array, start: number, end: number): RtpPac
     }
   }
 
-  return new DecodedRtp(buf, start, end, b1, csrcs, extension, paddingLength, offset);
+  into.buf = buf;
+  into.marker = (b1 & 0x80) !== 0;
+  into.payloadType = b1 & 0x7f;
+  into.sequence = readU16(buf, start + 2);
+  into.timestamp = readU32(buf, start + 4);
+  into.ssrc = readU32(buf, start + 8);
+  into.csrcs = csrcs;
+  into.extension = extension;
+  into.paddingLength = paddingLength;
+  into.headerLength = offset;
+  into.payloadStart = start + offset;
+  into.payloadEnd = end - paddingLength;
+  return into;
 }
 
 /** A decoded packet whose payload stays where it is: a view of it is made only on request. */
-class DecodedRtp implements RtpPacket {
+export class RtpRecord implements RtpPacket {
   readonly version = 2;
-  readonly marker: boolean;
-  readonly payloadType: number;
-  readonly sequence: number;
-  readonly timestamp: number;
-  readonly ssrc: number;
-  readonly payloadStart: number;
-  readonly payloadEnd: number;
-
-  constructor(
-    readonly buf: Uint8Array,
-    start: number,
-    end: number,
-    b1: number,
-    readonly csrcs: readonly number[],
-    readonly extension: RtpHeaderExtension | undefined,
-    readonly paddingLength: number,
-    readonly headerLength: number,
-  ) {
-    this.marker = (b1 & 0x80) !== 0;
-    this.payloadType = b1 & 0x7f;
-    this.sequence = readU16(buf, start + 2);
-    this.timestamp = readU32(buf, start + 4);
-    this.ssrc = readU32(buf, start + 8);
-    this.payloadStart = start + headerLength;
-    this.payloadEnd = end - paddingLength;
-  }
+  marker = false;
+  payloadType = 0;
+  sequence = 0;
+  timestamp = 0;
+  ssrc = 0;
+  csrcs: readonly number[] = NO_CSRCS;
+  extension: RtpHeaderExtension | undefined = undefined;
+  paddingLength = 0;
+  headerLength = 0;
+  buf: Uint8Array = EMPTY;
+  payloadStart = 0;
+  payloadEnd = 0;
 
   get payload(): Uint8Array {
     return this.buf.subarray(this.payloadStart, this.payloadEnd);
