@@ -1,5 +1,5 @@
 // ESP payloads decrypted with a security association the user gave (RFC 4303 §2, §3.4.4):
-// after SPI and sequence number come the cipher's IV (RFC 2451 §3, RFC 3602 §3) and the
+// after SPI and sequence number come the cipher's IV (RFC 2451 §3, RFC 3602 §3, RFC 4106 §3.1) and the
 // ciphertext, then the ICV, whose length the integrity algorithm fixes. The ICV is not checked
 // (an analyser has no use for rejecting packets); when the SA does not name the integrity
 // algorithm, each usual ICV length is tried and the one whose decrypted trailer is well formed
@@ -31,6 +31,14 @@ export function decryptEsp(sa: EspSecurityAssociation, buf: Uint8Array, start: n
 }
 
 function decrypt(sa: EspSecurityAssociation, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  if (sa.salt.length > 0) {
+    // RFC 4106 §4: the nonce is salt ‖ IV. GCM is a counter mode: the plaintext comes out of
+    // update() as it is; final() would check the ICV, which an analyser does not need.
+    const nonce = new Uint8Array(sa.salt.length + iv.length);
+    nonce.set(sa.salt);
+    nonce.set(iv, sa.salt.length);
+    return createDecipheriv(sa.cipher, sa.key, nonce).update(data);
+  }
   const decipher = createDecipheriv(sa.cipher, sa.key, iv);
   // ESP pads by its own rule (RFC 4303 §2.4), not PKCS#7.
   decipher.setAutoPadding(false);

@@ -6,9 +6,22 @@
 // Lines starting with '#' or '[' (a column header) are skipped. The integrity algorithm only
 // fixes the length of the ICV at the end of each packet; without it the lengths in use are
 // tried. SAs are told apart by SPI alone (addresses in Wireshark's lines are not checked).
+// AES-GCM keys are given with their 4-octet salt at the end, as Wireshark and `ip xfrm` give them.
 
-/** Encryption transforms: the node:crypto cipher, its key and IV lengths (RFC 2451, RFC 3602). */
-const CIPHERS: ReadonlyMap<string, { readonly cipher: string; readonly keyBytes: readonly number[]; readonly ivBytes: number; readonly block: number }> = new Map([
+interface CipherSpec {
+  readonly cipher: string;
+  /** Key lengths allowed, salt included (AES-GCM). */
+  readonly keyBytes: readonly number[];
+  readonly ivBytes: number;
+  readonly block: number;
+  /** AES-GCM: the ICV the transform itself carries (RFC 4106 §6). */
+  readonly icvBytes?: number;
+}
+
+const gcm = (icvBytes: number): CipherSpec => ({ cipher: 'aes-gcm', keyBytes: [20, 28, 36], ivBytes: 8, block: 4, icvBytes });
+
+/** Encryption transforms: the node:crypto cipher, its key and IV lengths (RFC 2451, RFC 3602, RFC 4106). */
+const CIPHERS: ReadonlyMap<string, CipherSpec> = new Map([
   // RFC 2451 §2.3: 3DES-CBC, 192-bit key, 64-bit IV and block.
   ['des3_cbc', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
   ['3des-cbc', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
@@ -20,6 +33,16 @@ const CIPHERS: ReadonlyMap<string, { readonly cipher: string; readonly keyBytes:
   ['aes-128-cbc', { cipher: 'aes-cbc', keyBytes: [16], ivBytes: 16, block: 16 }],
   ['aes256_cbc', { cipher: 'aes-cbc', keyBytes: [32], ivBytes: 16, block: 16 }],
   ['aes-256-cbc', { cipher: 'aes-cbc', keyBytes: [32], ivBytes: 16, block: 16 }],
+  // RFC 4106: AES-GCM; the key material ends with a 4-octet salt (§8.1), the IV is 8 octets
+  // (§3.1), the ICV 8, 12 or 16 (§6), and the payload is padded to 4 octets only.
+  ['aes_gcm', gcm(16)],
+  ['aes-gcm', gcm(16)],
+  ['aes_gcm_16', gcm(16)],
+  ['aes-gcm-16', gcm(16)],
+  ['aes_gcm_12', gcm(12)],
+  ['aes-gcm-12', gcm(12)],
+  ['aes_gcm_8', gcm(8)],
+  ['aes-gcm-8', gcm(8)],
   // RFC 2410: the NULL transform (what the heuristic finds anyway), listed for completeness.
   ['null', { cipher: 'null', keyBytes: [0], ivBytes: 0, block: 1 }],
 ]);
@@ -46,9 +69,11 @@ const ICV_BYTES: ReadonlyMap<string, number> = new Map([
 
 export interface EspSecurityAssociation {
   readonly spi: number;
-  /** node:crypto cipher name ('des-ede3-cbc', 'aes-128-cbc', …) or 'null'. */
+  /** node:crypto cipher name ('des-ede3-cbc', 'aes-128-cbc', 'aes-128-gcm', …) or 'null'. */
   readonly cipher: string;
   readonly key: Uint8Array;
+  /** AES-GCM: the salt that starts each nonce (RFC 4106 §4); empty otherwise. */
+  readonly salt: Uint8Array;
   readonly ivBytes: number;
   readonly blockBytes: number;
   /** ICV length when the integrity algorithm was given; undefined: try the usual lengths. */
@@ -81,9 +106,21 @@ export function parseEspKeys(text: string, source: string): EspKeys {
       icvBytes = ICV_BYTES.get(integrity.toLowerCase());
       if (icvBytes === undefined) return fail(`unsupported integrity algorithm '${integrity}' (known: ${[...ICV_BYTES.keys()].join(', ')})`);
     }
+    if (alg.icvBytes !== undefined) {
+      if (icvBytes !== undefined && icvBytes !== 0 && icvBytes !== alg.icvBytes) fail(`${algText} carries an ICV of ${alg.icvBytes} octets, not ${icvBytes}`);
+      icvBytes = alg.icvBytes;
+    }
     if (keys.has(spiValue)) fail(`SPI 0x${spiValue.toString(16).padStart(8, '0')} listed twice`);
-    const cipher = alg.cipher === 'aes-cbc' ? `aes-${key.length * 8}-cbc` : alg.cipher;
-    keys.set(spiValue, { spi: spiValue, cipher, key, ivBytes: alg.ivBytes, blockBytes: alg.block, icvBytes });
+    let cipher = alg.cipher;
+    let salt: Uint8Array = new Uint8Array(0);
+    let cipherKey: Uint8Array = key;
+    if (alg.cipher === 'aes-cbc') cipher = `aes-${key.length * 8}-cbc`;
+    else if (alg.cipher === 'aes-gcm') {
+      cipherKey = key.subarray(0, key.length - 4);
+      salt = key.subarray(key.length - 4);
+      cipher = `aes-${cipherKey.length * 8}-gcm`;
+    }
+    keys.set(spiValue, { spi: spiValue, cipher, key: cipherKey, salt, ivBytes: alg.ivBytes, blockBytes: alg.block, icvBytes });
   });
   return keys;
 }
@@ -98,7 +135,7 @@ function wiresharkFields(line: string, fail: (why: string) => never): string[] {
   const [, , , spi, encryption, key, authentication] = fields as [string, string, string, string, string, string, string];
   if (spi === '*') fail('a wildcard SPI cannot be used: give each SA its SPI');
   const cipher = WIRESHARK_CIPHERS.find(([pattern]) => pattern.test(encryption))?.[1];
-  if (cipher === undefined) fail(`unsupported encryption algorithm '${encryption}' (known: NULL, TripleDES-CBC, AES-CBC)`);
+  if (cipher === undefined) fail(`unsupported encryption algorithm '${encryption}' (known: NULL, TripleDES-CBC, AES-CBC, AES-GCM with 8/12/16 octet ICV)`);
   const icvBits = authentication === 'NULL' ? 0 : Number(/^(?:(?:HMAC|MAC)-[\w-]*-(\d+)(?: \[|$)|ANY (\d+) bit)/.exec(authentication)?.slice(1).find((x) => x !== undefined));
   if (!Number.isInteger(icvBits) || icvBits % 8 !== 0) fail(`unsupported authentication algorithm '${authentication}'`);
   return [spi, cipher as string, key === '' ? '0x' : key, icvBits === 0 ? 'null' : `icv-${icvBits / 8}`];
@@ -109,6 +146,9 @@ const WIRESHARK_CIPHERS: readonly (readonly [RegExp, string])[] = [
   [/^NULL\b/, 'null'],
   [/^TripleDES-CBC\b/, 'des3_cbc'],
   [/^AES-CBC(-(128|192|256))? \[RFC3602\]$/, 'aes_cbc'],
+  [/^AES-GCM with 16 octet ICV \[RFC4106\]$/, 'aes_gcm_16'],
+  [/^AES-GCM with 12 octet ICV \[RFC4106\]$/, 'aes_gcm_12'],
+  [/^AES-GCM with 8 octet ICV \[RFC4106\]$/, 'aes_gcm_8'],
 ];
 
 function parseHex(text: string): Uint8Array | undefined {

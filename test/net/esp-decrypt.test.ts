@@ -2,7 +2,10 @@
 // AES-CBC RFC 3602): packets encrypted here by node:crypto must come out as the packets put in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ethernet, espCbc, ipv4, ipv6, text, udp, PROTO } from '../fixtures/packets.js';
+import { execFileSync } from 'node:child_process';
+import { ethernet, espCbc, espGcm, ipv4, ipv6, text, udp, PROTO } from '../fixtures/packets.js';
+import { tempCaptureFile, writePcap } from '../fixtures/capture-writer.js';
+import { needTools } from '../support/environment.js';
 import { parseEspKeys, EspKeysError } from '../../src/net/esp-keys.js';
 import { decodeAll, layer, utf8 } from './harness.js';
 
@@ -39,6 +42,56 @@ test('3DES-CBC and AES-CBC ESP decrypts with the key list, with or without the i
     assert.equal(layer(d, 'esp-decrypted'), 41);
     assert.equal(layer(d, 'esp-null-decoded'), 0);
   }
+});
+
+test('AES-GCM ESP (RFC 4106) decrypts with key and salt, for each ICV length', () => {
+  const salt = Uint8Array.of(0xde, 0xad, 0xbe, 0xef);
+  for (const [icvLength, name] of [[16, 'aes_gcm'], [12, 'aes-gcm-12'], [8, 'aes_gcm_8']] as const) {
+    for (const key of [KEY_AES128, KEY_AES256]) {
+      const espKeys = parseEspKeys(`0x4106 ${name} 0x${hex(key)}${hex(salt)}`, 'k');
+      const frames = Array.from({ length: 9 }, (_, n) => vowifi(espGcm({ spi: 0x4106, seq: n + 1, nextHeader: PROTO.ipv4, key, salt, icvLength }, innerRtp(n))));
+      const d = decodeAll(frames, { espKeys });
+      assert.deepEqual(
+        d.payloads.map((p) => utf8(p.bytes)),
+        frames.map((_, n) => `rtp packet ${n} ${'x'.repeat(n)}`),
+        `${name}, ${key.length * 8}-bit key`,
+      );
+    }
+  }
+  // A wrong salt is a wrong nonce: nothing decodes.
+  const wrong = parseEspKeys(`0x4106 aes_gcm 0x${hex(KEY_AES128)}00000000`, 'k');
+  assert.equal(decodeAll([vowifi(espGcm({ spi: 0x4106, seq: 1, nextHeader: PROTO.ipv4, key: KEY_AES128, salt, icvLength: 16 }, innerRtp(3)))], { espKeys: wrong }).payloads.length, 0);
+});
+
+test('what tshark decrypts with the same Wireshark SA lines, imscap decrypts: 3DES-CBC, AES-CBC, AES-GCM', (t) => {
+  if (!needTools(t, 'tshark')) return;
+  const salt = Uint8Array.of(1, 2, 3, 4);
+  const lines = [
+    `"IPv4","*","*","0x00000101","TripleDES-CBC [RFC2451]","0x${hex(KEY_3DES)}","HMAC-SHA-1-96 [RFC2404]",""`,
+    `"IPv4","*","*","0x00000102","AES-CBC [RFC3602]","0x${hex(KEY_AES128)}","HMAC-SHA-256-128 [RFC4868]",""`,
+    `"IPv4","*","*","0x00000103","AES-GCM with 16 octet ICV [RFC4106]","0x${hex(KEY_AES256)}${hex(salt)}","NULL",""`,
+  ];
+  const sip = (n: number): Uint8Array => ipv4({ src: '10.9.0.2', dst: '10.9.0.1', proto: PROTO.udp }, udp({ srcPort: 5060, dstPort: 5060 }, text(`OPTIONS sip:pcscf${n}.ims.example SIP/2.0\r\nCall-ID: esp-${n}@ue\r\nCSeq: ${n} OPTIONS\r\nContent-Length: 0\r\n\r\n`)));
+  const frames = Array.from({ length: 30 }, (_, n) => {
+    const kind = n % 3;
+    const esp =
+      kind === 0
+        ? espCbc({ spi: 0x101, seq: n, nextHeader: PROTO.ipv4, cipher: 'des-ede3-cbc', key: KEY_3DES, icvLength: 12 }, sip(n))
+        : kind === 1
+          ? espCbc({ spi: 0x102, seq: n, nextHeader: PROTO.ipv4, cipher: 'aes-128-cbc', key: KEY_AES128, icvLength: 16 }, sip(n))
+          : espGcm({ spi: 0x103, seq: n, nextHeader: PROTO.ipv4, key: KEY_AES256, salt, icvLength: 16 }, sip(n));
+    return vowifi(esp);
+  });
+  const path = tempCaptureFile(t, 'esp.pcap', writePcap(frames.map((bytes, n) => ({ bytes, tsSec: 1_700_000_000 + n }))));
+  const oracle = execFileSync('tshark', ['-n', '-r', path, '-o', 'esp.enable_encryption_decode:TRUE', ...lines.flatMap((l) => ['-o', `uat:esp_sa:${l}`]), '-Y', 'sip', '-T', 'fields', '-e', 'sip.Call-ID'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    .split('\n')
+    .filter((l) => l !== '');
+  assert.equal(oracle.length, 30, 'tshark decrypts every packet');
+  const d = decodeAll(frames, { espKeys: parseEspKeys(lines.join('\n'), 'esp_sa') });
+  assert.deepEqual(
+    d.payloads.map((p) => /Call-ID: (\S+)/.exec(utf8(p.bytes))?.[1]),
+    oracle,
+  );
 });
 
 test('transport-mode ESP over IPv6 (a UE to its P-CSCF) decrypts to the UDP segment', () => {
@@ -96,7 +149,9 @@ test('key list errors name the file and line', () => {
     ['0x1 des3_cbc', /line 2: expected SPI, encryption algorithm, key/],
     [`0x1 des3_cbc ${hex(KEY_3DES)}\n0x01 des3_cbc ${hex(KEY_3DES)}`, /line 3: SPI 0x00000001 listed twice/],
     [`"IPv4","*","*","*","TripleDES-CBC [RFC2451]","0x${hex(KEY_3DES)}","NULL",""`, /line 2: a wildcard SPI cannot be used/],
-    [`"IPv4","*","*","0x5","AES-GCM with 16 octet ICV [RFC4106]","0x${hex(KEY_AES128)}","NULL",""`, /line 2: unsupported encryption algorithm 'AES-GCM with 16 octet ICV \[RFC4106\]'/],
+    [`"IPv4","*","*","0x5","AES-CTR [RFC3686]","0x${hex(KEY_AES128)}","NULL",""`, /line 2: unsupported encryption algorithm 'AES-CTR \[RFC3686\]'/],
+    [`"IPv4","*","*","0x5","AES-GCM with 16 octet ICV [RFC4106]","0x${hex(KEY_AES128)}","NULL",""`, /line 2: key for aes_gcm_16 must be 160 or 224 or 288 bits/],
+    [`0x5 aes_gcm_8 ${hex(KEY_AES128)}00112233 hmac-sha1-96`, /line 2: aes_gcm_8 carries an ICV of 8 octets, not 12/],
     [`"IPv4","*","*","0x5","AES-CBC [RFC3602]","0x${hex(KEY_AES128)}","HMAC-WHIRLPOOL",""`, /line 2: unsupported authentication algorithm 'HMAC-WHIRLPOOL'/],
     ['"IPv4","*","*"', /line 2: a Wireshark ESP SA line needs/],
   ];
