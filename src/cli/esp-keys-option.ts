@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { EspKeys } from '../net/esp-keys.js';
 import { UsageError } from './exit-codes.js';
 
-export const ESP_KEYS_OPTION = ['--esp-keys <file>', 'decrypt ESP with these SAs: one per line, SPI algorithm key [integrity] (des3_cbc, aes_cbc, aes_gcm, null; hmac-sha1-96 …), or Wireshark esp_sa lines'] as const;
+export const ESP_KEYS_OPTION = ['--esp-keys <file>', 'decrypt ESP with these SAs: one per line, SPI algorithm key [integrity] (des3_cbc, aes_cbc, aes_gcm, null; hmac-sha1-96 …), Wireshark esp_sa lines, or an ip xfrm state dump'] as const;
 
 let current: EspKeys | undefined;
 

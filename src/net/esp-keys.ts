@@ -1,4 +1,5 @@
-// Security associations given by the user, to decrypt ESP (RFC 4303): one per line, either
+// Security associations given by the user, to decrypt ESP (RFC 4303): an `ip xfrm state` dump
+// (read below), or one per line, either
 //   SPI  encryption-algorithm  key  [integrity-algorithm]
 // with the SPI and key in hex ("0x…" or bare), as the rtpdump tool's key lists and the SA
 // dumps of test networks give them, or a line of Wireshark's ESP SA table (its `esp_sa` file):
@@ -84,14 +85,15 @@ export type EspKeys = ReadonlyMap<number, EspSecurityAssociation>;
 
 export class EspKeysError extends Error {}
 
-/** Parses a key list; errors name the source and line. */
+/** Parses a key list (or an `ip xfrm state` dump); errors name the source and line. */
 export function parseEspKeys(text: string, source: string): EspKeys {
   const keys = new Map<number, EspSecurityAssociation>();
-  text.split(/\r?\n/).forEach((raw, i) => {
+  const lines = XFRM_STATE.test(text) ? xfrmLines(text, source) : text.split(/\r?\n/).map((line, i) => ({ line, lineNo: i + 1 }));
+  lines.forEach(({ line: raw, lineNo }) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith('[')) return;
     const fail = (why: string): never => {
-      throw new EspKeysError(`${source}: line ${i + 1}: ${why}`);
+      throw new EspKeysError(`${source}: line ${lineNo}: ${why}`);
     };
     const [spiText, algText, keyText, integrity, ...rest] = line.startsWith('"') ? wiresharkFields(line, fail) : line.split(/\s+/);
     if (spiText === undefined || algText === undefined || keyText === undefined || rest.length > 0) fail('expected SPI, encryption algorithm, key [, integrity algorithm]');
@@ -123,6 +125,66 @@ export function parseEspKeys(text: string, source: string): EspKeys {
     keys.set(spiValue, { spi: spiValue, cipher, key: cipherKey, salt, ivBytes: alg.ivBytes, blockBytes: alg.block, icvBytes });
   });
   return keys;
+}
+
+// `ip xfrm state` (Linux) prints each SA as a block: "src A dst B", then indented lines such as
+//   proto esp spi 0x00000123 reqid 1 mode transport
+//   auth-trunc hmac(sha1) 0x0102… 96          (or: auth hmac(md5) 0x…, ICV 96 bits)
+//   enc cbc(aes) 0x0102…                       (cbc(des3_ede), ecb(cipher_null))
+//   aead rfc4106(gcm(aes)) 0x0102…(key, salt) 128
+const XFRM_STATE = /^src \S+ dst \S+\s*$/m;
+const XFRM_CIPHERS: ReadonlyMap<string, string> = new Map([
+  ['cbc(aes)', 'aes_cbc'],
+  ['cbc(des3_ede)', 'des3_cbc'],
+  ['ecb(cipher_null)', 'null'],
+  ['cipher_null', 'null'],
+]);
+
+/** The ESP SAs of an `ip xfrm state` dump as key-list lines, each numbered by its block's first line. */
+function xfrmLines(text: string, source: string): { line: string; lineNo: number }[] {
+  const out: { line: string; lineNo: number }[] = [];
+  let block: { lineNo: number; spi?: string; enc?: string; key?: string; icv?: string; esp: boolean } | undefined;
+  const end = (): void => {
+    if (block === undefined || !block.esp) return;
+    const where = `${source}: line ${block.lineNo}`;
+    if (block.spi === undefined || block.enc === undefined) throw new EspKeysError(`${where}: an ESP SA without its spi or its enc / aead line`);
+    out.push({ line: [block.spi, block.enc, block.key ?? '-', ...(block.icv !== undefined ? [block.icv] : [])].join(' '), lineNo: block.lineNo });
+  };
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (/^src \S+ dst \S+$/.test(line)) {
+      end();
+      block = { lineNo: i + 1, esp: false };
+      return;
+    }
+    if (block === undefined) return;
+    const words = line.split(/\s+/);
+    const fail = (why: string): never => {
+      throw new EspKeysError(`${source}: line ${i + 1}: ${why}`);
+    };
+    if (words[0] === 'proto') {
+      block.esp = words[1] === 'esp';
+      const at = words.indexOf('spi');
+      if (at > 0 && words[at + 1] !== undefined) block.spi = words[at + 1];
+    } else if (words[0] === 'enc') {
+      const alg = XFRM_CIPHERS.get(words[1] ?? '');
+      if (alg === undefined) fail(`unsupported encryption algorithm '${words[1]}' (known: ${[...XFRM_CIPHERS.keys()].join(', ')}, rfc4106(gcm(aes)))`);
+      block.enc = alg;
+      block.key = words[2] ?? '-';
+    } else if (words[0] === 'aead') {
+      const bits = Number(words[3]);
+      if (words[1] !== 'rfc4106(gcm(aes))' || ![64, 96, 128].includes(bits)) fail(`unsupported AEAD '${words.slice(1).join(' ')}' (known: rfc4106(gcm(aes)) with a 64, 96 or 128-bit ICV)`);
+      block.enc = `aes_gcm_${bits / 8}`;
+      block.key = words[2];
+    } else if (words[0] === 'auth-trunc' || words[0] === 'auth') {
+      // RFC 2403 / RFC 2404: HMAC-MD5-96 and HMAC-SHA-1-96 when no truncation is given.
+      const bits = words[0] === 'auth-trunc' ? Number(words[3]) : 96;
+      if (!Number.isInteger(bits) || bits % 8 !== 0 || bits <= 0) fail(`bad ICV length '${words[3]}'`);
+      block.icv = `icv-${bits / 8}`;
+    }
+  });
+  end();
+  return out;
 }
 
 /**

@@ -139,6 +139,39 @@ test("lines of Wireshark's ESP SA table give the same SAs", () => {
   assert.equal(utf8(d.payloads[0]!.bytes), 'rtp packet 5 xxxxx');
 });
 
+test('an `ip xfrm state` dump gives the same SAs (AH and other blocks skipped)', () => {
+  const salt = Uint8Array.of(9, 8, 7, 6);
+  const dump = [
+    'src 192.0.2.1 dst 198.51.100.1',
+    '\tproto esp spi 0x00d40016 reqid 1 mode tunnel',
+    '\treplay-window 0 flag af-unspec',
+    `\tauth-trunc hmac(sha1) 0x${'11'.repeat(20)} 96`,
+    `\tenc cbc(des3_ede) 0x${hex(KEY_3DES)}`,
+    '\tanti-replay context: seq 0x0, oseq 0x0, bitmap 0x00000000',
+    'src 198.51.100.1 dst 192.0.2.1',
+    '\tproto esp spi 0xcb97da43 reqid 1 mode transport',
+    `\tauth-trunc hmac(sha256) 0x${'22'.repeat(32)} 128`,
+    `\tenc cbc(aes) 0x${hex(KEY_AES128)}`,
+    'src 192.0.2.1 dst 198.51.100.1',
+    '\tproto ah spi 0x00000999 reqid 2 mode transport',
+    `\tauth hmac(sha1) 0x${'33'.repeat(20)}`,
+    'src 192.0.2.7 dst 198.51.100.7',
+    '\tproto esp spi 0x00004106 reqid 3 mode tunnel',
+    `\taead rfc4106(gcm(aes)) 0x${hex(KEY_AES256)}${hex(salt)} 128`,
+    'src 192.0.2.8 dst 198.51.100.8',
+    '\tproto esp spi 0x00000077 reqid 4 mode transport',
+    `\tauth hmac(md5) 0x${'44'.repeat(16)}`,
+    '\tenc ecb(cipher_null) ',
+  ].join('\n');
+  const fromXfrm = parseEspKeys(dump, 'xfrm.txt');
+  const plain = parseEspKeys([`0x00d40016 des3_cbc ${hex(KEY_3DES)} hmac-sha1-96`, `0xcb97da43 aes_cbc ${hex(KEY_AES128)} hmac-sha256-128`, `0x4106 aes_gcm_16 ${hex(KEY_AES256)}${hex(salt)}`, '0x77 null - hmac-md5-96'].join('\n'), 'keys');
+  assert.deepEqual(fromXfrm, plain);
+  const d = decodeAll([vowifi(espGcm({ spi: 0x4106, seq: 2, nextHeader: PROTO.ipv4, key: KEY_AES256, salt, icvLength: 16 }, innerRtp(4)))], { espKeys: fromXfrm });
+  assert.equal(utf8(d.payloads[0]!.bytes), 'rtp packet 4 xxxx');
+  assert.throws(() => parseEspKeys('src 1.1.1.1 dst 2.2.2.2\n\tproto esp spi 0x5 reqid 1\n\tenc cbc(twofish) 0x00', 'x'), /x: line 3: unsupported encryption algorithm 'cbc\(twofish\)'/);
+  assert.throws(() => parseEspKeys('src 1.1.1.1 dst 2.2.2.2\n\tproto esp spi 0x5 reqid 1', 'x'), /x: line 1: an ESP SA without its spi or its enc/);
+});
+
 test('key list errors name the file and line', () => {
   const bad: [string, RegExp][] = [
     ['0xzz des3_cbc 00', /keys\.txt: line 2: bad SPI '0xzz'/],
