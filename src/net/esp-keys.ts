@@ -21,52 +21,52 @@ interface CipherSpec {
 
 const gcm = (icvBytes: number): CipherSpec => ({ cipher: 'aes-gcm', keyBytes: [20, 28, 36], ivBytes: 8, block: 4, icvBytes });
 
-/** Encryption transforms: the node:crypto cipher, its key and IV lengths (RFC 2451, RFC 3602, RFC 4106). */
+/**
+ * Encryption transforms by name (RFC 2451, RFC 3602, RFC 4106): the node:crypto cipher, key and
+ * IV lengths. Names are looked up in lower case with '-' read as '_' ("aes-cbc" = "aes_cbc").
+ */
 const CIPHERS: ReadonlyMap<string, CipherSpec> = new Map([
   // RFC 2451 §2.3: 3DES-CBC, 192-bit key, 64-bit IV and block.
   ['des3_cbc', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
-  ['3des-cbc', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
+  ['3des_cbc', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
   ['3des', { cipher: 'des-ede3-cbc', keyBytes: [24], ivBytes: 8, block: 8 }],
   // RFC 3602 §2: AES-CBC, 128/192/256-bit key, 128-bit IV and block.
   ['aes_cbc', { cipher: 'aes-cbc', keyBytes: [16, 24, 32], ivBytes: 16, block: 16 }],
-  ['aes-cbc', { cipher: 'aes-cbc', keyBytes: [16, 24, 32], ivBytes: 16, block: 16 }],
   ['aes128_cbc', { cipher: 'aes-cbc', keyBytes: [16], ivBytes: 16, block: 16 }],
-  ['aes-128-cbc', { cipher: 'aes-cbc', keyBytes: [16], ivBytes: 16, block: 16 }],
+  ['aes_128_cbc', { cipher: 'aes-cbc', keyBytes: [16], ivBytes: 16, block: 16 }],
   ['aes256_cbc', { cipher: 'aes-cbc', keyBytes: [32], ivBytes: 16, block: 16 }],
-  ['aes-256-cbc', { cipher: 'aes-cbc', keyBytes: [32], ivBytes: 16, block: 16 }],
+  ['aes_256_cbc', { cipher: 'aes-cbc', keyBytes: [32], ivBytes: 16, block: 16 }],
   // RFC 4106: AES-GCM; the key material ends with a 4-octet salt (§8.1), the IV is 8 octets
   // (§3.1), the ICV 8, 12 or 16 (§6), and the payload is padded to 4 octets only.
   ['aes_gcm', gcm(16)],
-  ['aes-gcm', gcm(16)],
   ['aes_gcm_16', gcm(16)],
-  ['aes-gcm-16', gcm(16)],
   ['aes_gcm_12', gcm(12)],
-  ['aes-gcm-12', gcm(12)],
   ['aes_gcm_8', gcm(8)],
-  ['aes-gcm-8', gcm(8)],
   // RFC 2410: the NULL transform (what the heuristic finds anyway), listed for completeness.
   ['null', { cipher: 'null', keyBytes: [0], ivBytes: 0, block: 1 }],
 ]);
 
-/** Integrity transforms by ICV length (RFC 2404, RFC 2403, RFC 4868 §2.3, RFC 2410 none). */
+/** Integrity transforms by ICV length (RFC 2404, RFC 2403, RFC 4868 §2.3, RFC 2410 none), named as CIPHERS are. */
 const ICV_BYTES: ReadonlyMap<string, number> = new Map([
-  ['hmac-sha1-96', 12],
   ['hmac_sha1_96', 12],
-  ['hmac-md5-96', 12],
   ['hmac_md5_96', 12],
-  ['hmac-sha256-128', 16],
   ['hmac_sha256_128', 16],
-  ['hmac-sha384-192', 24],
-  ['hmac-sha512-256', 32],
+  ['hmac_sha384_192', 24],
+  ['hmac_sha512_256', 32],
   ['null', 0],
   ['none', 0],
   // As Wireshark's table gives them: the ICV length itself.
-  ['icv-8', 8],
-  ['icv-12', 12],
-  ['icv-16', 16],
-  ['icv-24', 24],
-  ['icv-32', 32],
+  ['icv_8', 8],
+  ['icv_12', 12],
+  ['icv_16', 16],
+  ['icv_24', 24],
+  ['icv_32', 32],
 ]);
+
+/** The key of a name in CIPHERS or ICV_BYTES. */
+function algorithmKey(name: string): string {
+  return name.toLowerCase().replaceAll('-', '_');
+}
 
 export interface EspSecurityAssociation {
   readonly spi: number;
@@ -99,13 +99,13 @@ export function parseEspKeys(text: string, source: string): EspKeys {
     if (spiText === undefined || algText === undefined || keyText === undefined || rest.length > 0) fail('expected SPI, encryption algorithm, key [, integrity algorithm]');
     if (!/^(0x)?[0-9a-f]{1,8}$/i.test(spiText as string)) return fail(`bad SPI '${spiText}' (hex, up to 32 bits)`);
     const spiValue = Number.parseInt((spiText as string).replace(/^0x/i, ''), 16);
-    const alg = CIPHERS.get((algText as string).toLowerCase());
+    const alg = CIPHERS.get(algorithmKey(algText as string));
     if (alg === undefined) return fail(`unsupported encryption algorithm '${algText}' (known: ${[...CIPHERS.keys()].join(', ')})`);
     const key = alg.cipher === 'null' ? new Uint8Array(0) : parseHex(keyText as string);
     if (key === undefined || !alg.keyBytes.includes(key.length)) return fail(`key for ${algText} must be ${alg.keyBytes.map((n) => n * 8).join(' or ')} bits in hex`);
     let icvBytes: number | undefined;
     if (integrity !== undefined) {
-      icvBytes = ICV_BYTES.get(integrity.toLowerCase());
+      icvBytes = ICV_BYTES.get(algorithmKey(integrity));
       if (icvBytes === undefined) return fail(`unsupported integrity algorithm '${integrity}' (known: ${[...ICV_BYTES.keys()].join(', ')})`);
     }
     if (alg.icvBytes !== undefined) {

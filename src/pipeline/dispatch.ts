@@ -12,7 +12,7 @@ import { sdpOf } from '../protocols/sip/body.js';
 import { decodeDiameterMessage, looksLikeDiameter } from '../protocols/diameter/decode.js';
 import { DiameterStreamFramer, type FramedDiameterMessage } from '../protocols/diameter/framer.js';
 import { decodeGtpv2 } from '../protocols/gtpv2/decode.js';
-import { RtpRecord, decodeRtpAt, looksLikeRtp } from '../protocols/rtp/decode.js';
+import { RtpPacketRecord, decodeRtpAt, looksLikeRtp } from '../protocols/rtp/decode.js';
 import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
 import { WebSocketStream } from '../protocols/websocket/stream.js';
 import { looksLikeHttpHandshake } from '../protocols/websocket/handshake.js';
@@ -77,8 +77,8 @@ class ProtocolCount {
 export class AppDispatcher implements NetListener {
   private readonly counts = new Map<string, ProtocolCount>();
   private readonly rtpCount = this.counter('rtp');
-  private readonly rtpRecord = new RtpRecord();
-  private readonly rtpEvent: { -readonly [K in keyof RtpEvent]: RtpEvent[K] } = { meta: NO_META, packet: this.rtpRecord, binding: undefined, boundBy: 'heuristic' };
+  private readonly rtpPacket = new RtpPacketRecord();
+  private readonly rtpEvent: { -readonly [K in keyof RtpEvent]: RtpEvent[K] } = { meta: NO_META, packet: this.rtpPacket, binding: undefined, boundBy: 'heuristic' };
   private readonly errorStats = { errors: 0, errorsByProtocol: new Map<string, number>(), firstErrors: [] as AppProblem[], droppedStreams: 0 };
   readonly bindings = new MediaBindings();
   private readonly streams = new Map<string, StreamState>();
@@ -191,7 +191,7 @@ export class AppDispatcher implements NetListener {
       else this.appProblem(ev.frameNo, 'rtp', 'not an RTP version 2 packet');
       return;
     }
-    const packet = decodeRtpAt(ev.buf, ev.start, ev.end, this.rtpRecord);
+    const packet = decodeRtpAt(ev.buf, ev.start, ev.end, this.rtpPacket);
     if (isDecodeError(packet)) return this.appProblem(ev.frameNo, 'rtp', packet.reason);
     tally(this.rtpCount, ev.frameNo);
     // One packet record and one event serve every packet (RtpEvent: read them during the call);

@@ -15,7 +15,7 @@ export function decodeRtp(bytes: Uint8Array): RtpPacket | DecodeError {
  * The packet in buf[start, end), read in place (error offsets count from `start`). Given a
  * record, the packet is read into it (the hot path reuses one record per pass).
  */
-export function decodeRtpAt(buf: Uint8Array, start: number, end: number, into: RtpRecord = new RtpRecord()): RtpPacket | DecodeError {
+export function decodeRtpAt(buf: Uint8Array, start: number, end: number, into: RtpPacketRecord = new RtpPacketRecord()): RtpPacket | DecodeError {
   const length = end - start;
   if (length < FIXED_HEADER) return decodeError('rtp', 'shorter than the 12-byte fixed header', 0);
   const b0 = buf[start] as number;
@@ -71,7 +71,7 @@ export function decodeRtpAt(buf: Uint8Array, start: number, end: number, into: R
 }
 
 /** A decoded packet whose payload stays where it is: a view of it is made only on request. */
-export class RtpRecord implements RtpPacket {
+export class RtpPacketRecord implements RtpPacket {
   readonly version = 2;
   marker = false;
   payloadType = 0;
