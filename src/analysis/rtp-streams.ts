@@ -6,7 +6,7 @@
 // in sequence (RFC 3550 A.1 probation) and are held until their format is known.
 import { isDecodeError } from '../decode-error.js';
 import { flowLabel, type Transport, type TunnelHop } from '../net/events.js';
-import type { RtpEvent, SipEvent } from '../pipeline/events.js';
+import type { PassHandlers, RtpEvent, RtpPermit, SipEvent } from '../pipeline/events.js';
 import type { MediaBinding } from '../pipeline/media-bindings.js';
 import { detectAmrFormat } from '../protocols/amr/detect.js';
 import type { AmrPayloadOptions } from '../protocols/amr/types.js';
@@ -89,6 +89,12 @@ export interface RtpStreamListener {
    * a file). Without this method, any packet may be handed on in a run.
    */
   inOrder?(stream: RtpStreamInfo, ts: number, format: StreamFormat): boolean;
+  /**
+   * With inOrder: the capture time from which inOrder may answer true where it answers false
+   * now, all else unchanged (Infinity: never). Whatever else changes an answer is told to the
+   * table (RtpStreamTable.changed).
+   */
+  horizon?(): number;
 }
 
 export interface RtpStreamTableOptions {
@@ -207,6 +213,8 @@ interface StreamEntry {
   readonly cnPts: Set<number>;
   /** Packets queued to be handed on together (steady state only), or undefined. */
   run: PacketRun | undefined;
+  /** The permit last given to queue this stream's packets in the pass (closed when the entry's state changes). */
+  permit: { open: boolean } | undefined;
 }
 
 interface MutableStreamInfo {
@@ -260,6 +268,11 @@ export class RtpStreamTable {
   /** Streams whose runs began since runs were last all handed on (in that order); spare runs. */
   private readonly runs: StreamEntry[] = [];
   private readonly spareRuns: PacketRun[] = [];
+  // The entry of the last packet found (its meta object and SSRC), and the last stream whose packet was steady.
+  private lastMeta: RtpEvent['meta'] | undefined;
+  private lastSsrc = 0;
+  private lastEntry: StreamEntry | undefined;
+  private lastSteady: StreamEntry | undefined;
   private droppedStreams = 0;
   private droppedPackets = 0;
   private rejectedCandidates = 0;
@@ -280,8 +293,21 @@ export class RtpStreamTable {
     }
   }
 
-  /** SIP messages tell who called whom, for direction labels. */
+  /**
+   * The pass handlers of the table alone: SIP for direction labels (which only streams still to
+   * be bound read, so queued packets may wait past it), RTP, and permits to queue steady packets.
+   */
+  handlers(): PassHandlers {
+    return { sip: (e) => this.sip(e), rtp: (e) => this.rtp(e), rtpPermit: (e) => this.permit(e), rtpHorizon: () => this.horizon(), sipPastQueuedRtp: () => true };
+  }
+
+  /**
+   * SIP messages tell who called whom, for direction labels. Queued runs are handed on first:
+   * the listener may act on the message (a BYE sets a deadline), and packets captured before
+   * it must not see that.
+   */
   sip(event: SipEvent): void {
+    if (this.runs.length > 0) this.deliverRuns();
     this.sides.sip(event);
   }
 
@@ -294,8 +320,28 @@ export class RtpStreamTable {
   rtp(event: RtpEvent): void {
     const { packet, meta } = event;
     if (meta.transport === 'websocket') return;
-    let entry = this.find(packet.ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
+    let entry: StreamEntry | undefined;
+    // A flow's packets often come one after another (the pass hands on queued packets grouped by
+    // flow, with one meta object per flow): the entry of the last packet is tried first.
+    if (meta === this.lastMeta && packet.ssrc === this.lastSsrc) entry = this.lastEntry;
+    else {
+      entry = this.find(packet.ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
+      if (entry !== undefined) {
+        this.lastMeta = meta;
+        this.lastSsrc = packet.ssrc;
+        this.lastEntry = entry;
+      }
+    }
     if (entry !== undefined && this.steady(entry, event)) {
+      if (entry === this.lastSteady) {
+        // The stream's previous packet was steady too: no other stream came between, so there
+        // is nothing to gain from a run; what its run holds goes first.
+        if (entry.run !== undefined) this.deliverRun(entry);
+        const format = entry.lastFormat as StreamFormat;
+        this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, format.payloadType, packet.marker, packet.buf, packet.payloadStart, packet.payloadEnd, format);
+        return;
+      }
+      this.lastSteady = entry;
       let run = entry.run;
       if (run === undefined) {
         if (this.runs.length >= MAX_RUNS) this.deliverRuns();
@@ -306,7 +352,9 @@ export class RtpStreamTable {
       if (run.add(meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.marker, packet.buf, packet.payloadStart, packet.payloadEnd)) this.deliverRun(entry);
       return;
     }
+    this.lastSteady = undefined;
     if (this.runs.length > 0) this.deliverRuns();
+    if (entry?.permit !== undefined) closePermit(entry);
     if (entry === undefined) {
       if (this.accepted.length >= this.maxStreams) {
         this.noteDropped(packet.ssrc, meta);
@@ -343,6 +391,32 @@ export class RtpStreamTable {
       } else format = this.fallbackFormat(entry, pt);
     }
     this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.payloadType, packet.marker, packet.buf, packet.payloadStart, packet.payloadEnd, format);
+  }
+
+  /**
+   * Right after `event` was handled: may the pass queue packets like it (same stream, payload
+   * type and binding) and hand them on later, grouped by flow? Yes while the stream is in its
+   * steady state — such packets only add to their own stream — until the entry's state changes
+   * (closed then) or the listener's horizon is reached.
+   */
+  permit(event: RtpEvent): RtpPermit | undefined {
+    const { packet, meta } = event;
+    const entry = this.find(packet.ssrc, meta.transport as Transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
+    if (entry === undefined || !this.steady(entry, event)) return undefined;
+    if (entry.permit !== undefined) closePermit(entry);
+    entry.permit = { open: true };
+    return entry.permit;
+  }
+
+  /** The capture time from which the listener wants packets in order again (its inOrder may change its answer). */
+  horizon(): number {
+    return this.listener?.horizon?.() ?? Infinity;
+  }
+
+  /** For the listener: something the stream's inOrder answer depends on changed (a file closed). */
+  changed(stream: RtpStreamInfo): void {
+    const entry = this.accepted[stream.id - 1];
+    if (entry?.permit !== undefined) closePermit(entry);
   }
 
   /** End of the capture: identifies what is still held and returns the table. */
@@ -439,6 +513,7 @@ export class RtpStreamTable {
       eventPts: new Set(),
       cnPts: new Set([PT_CN]),
       run: undefined,
+      permit: undefined,
     };
     this.bySsrc.set(packet.ssrc, entry);
     this.heldEntries.add(entry);
@@ -514,6 +589,7 @@ export class RtpStreamTable {
   }
 
   private forget(entry: StreamEntry): void {
+    if (this.lastEntry === entry) this.lastMeta = this.lastEntry = undefined;
     const ssrc = entry.info.ssrc;
     const head = this.bySsrc.get(ssrc);
     if (head === entry) {
@@ -627,6 +703,11 @@ export class RtpStreamTable {
     out.format = format;
     this.listener.packet(entry.info, out);
   }
+}
+
+function closePermit(entry: StreamEntry): void {
+  (entry.permit as { open: boolean }).open = false;
+  entry.permit = undefined;
 }
 
 /** Who called whom, per Call-ID, and who wrote each SDP: the basis of direction labels. */

@@ -23,6 +23,8 @@ export interface ReadCaptureOptions {
   stdin?: NodeJS.ReadableStream;
   /** Awaited before each further chunk is read (backpressure from consumers that write out). */
   betweenChunks?: () => Promise<void>;
+  /** Called once the frames of a chunk are parsed, before its buffer is read into again: what still points into frames' bytes must be done with them. */
+  afterChunk?: () => void;
 }
 
 const DEFAULT_CHUNK = 8 << 20;
@@ -59,6 +61,7 @@ export async function readCapture(path: string, onFrame: (frame: Frame) => void,
     };
     for (;;) {
       reader.start = parser.parse(reader.buf, reader.view, reader.start, reader.end);
+      options.afterChunk?.();
       if (parser.stopped) break;
       options.onProgress?.(input.rawBytesRead, input.totalBytes);
       options.signal?.throwIfAborted();

@@ -8,7 +8,7 @@ import { renderStreamsJson, renderStreamsText } from '../report/streams.js';
 export async function runStreams(capture: string, opts: StreamsOptions): Promise<void> {
   const format = chooseFormat(opts.format, ['text', 'json'] as const, 'text');
   const table = new RtpStreamTable(codecChoice(opts));
-  await runCapturePass(capture, { sip: (e) => table.sip(e), rtp: (e) => table.rtp(e) }, { rtpHeuristic: true });
+  await runCapturePass(capture, table.handlers(), { rtpHeuristic: true });
   const doc = { capture, ...table.finish() };
   emitReport(format === 'json' ? renderStreamsJson(doc) : renderStreamsText(doc), opts);
 }

@@ -110,6 +110,14 @@ export class NetContext implements FragmentSink, TcpSink, SctpSink {
     this.listener.problem?.(p);
   }
 
+  /** A problem found later in a frame counted whole before (the RTP flow cache's frames): it counts as malformed. */
+  malformedCounted(frameNo: number, layer: string, reason: string): void {
+    this.malformed++;
+    const p: NetProblem = { frameNo, layer, reason, kind: 'malformed' };
+    if (this.firstMalformed.length < FIRST_MALFORMED_KEPT) this.firstMalformed.push(p);
+    this.listener.problem?.(p);
+  }
+
   /**
    * A header claims bytes beyond `end` of `buf`: the capture's fault when the view ends where
    * the frame's captured bytes end and the frame was cut short, the packet's fault otherwise.

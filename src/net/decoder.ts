@@ -95,9 +95,23 @@ export class NetDecoder {
     try {
       decodeLink(ctx, frame.linkType, frame.data, frame.start, frame.end);
     } catch (e) {
-      ctx.report('malformed', 'net', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+      ctx.report('malformed', 'net', internalErrorText(e));
     }
     ctx.endFrame();
+  }
+
+  /**
+   * Counts a frame decoded on another path (the RTP flow cache) as decode() would have: its
+   * layers as a mask of (1 << Layer) bits, for a frame with no problem and no tunnel.
+   */
+  countDecoded(layerMask: number): void {
+    this.ctx.frames++;
+    this.ctx.layers.countFrame(layerMask);
+  }
+
+  /** A frame counted by countDecoded() failed inside its handler: reported as decode() reports it. */
+  internalError(frameNo: number, e: unknown): void {
+    this.ctx.malformedCounted(frameNo, 'net', internalErrorText(e));
   }
 
   /** End of the capture: hands on held TCP bytes (after gaps) and reports unfinished reassembly. */
@@ -119,4 +133,8 @@ export class NetDecoder {
     ctx.layers.fill(s.layerFrames);
     return s;
   }
+}
+
+function internalErrorText(e: unknown): string {
+  return `internal error: ${e instanceof Error ? e.message : String(e)}`;
 }

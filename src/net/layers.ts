@@ -81,15 +81,20 @@ export class LayerCounter {
   }
 
   endFrame(): void {
-    if (this.mask === this.runMask) {
+    this.countFrame(this.mask);
+    const rare = this.rareThisFrame;
+    for (let i = 0; i < rare.length; i++) this.rare.set(rare[i]!, (this.rare.get(rare[i]!) ?? 0) + 1);
+  }
+
+  /** A whole frame at once: the layers it contained, as a mask of (1 << Layer) bits. */
+  countFrame(mask: number): void {
+    if (mask === this.runMask) {
       this.runLength++;
     } else {
       this.closeRun();
-      this.runMask = this.mask;
+      this.runMask = mask;
       this.runLength = 1;
     }
-    const rare = this.rareThisFrame;
-    for (let i = 0; i < rare.length; i++) this.rare.set(rare[i]!, (this.rare.get(rare[i]!) ?? 0) + 1);
   }
 
   /** Writes the totals into `out` (layers never seen are left out). */

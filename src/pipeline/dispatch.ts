@@ -13,11 +13,12 @@ import { decodeDiameterMessage, looksLikeDiameter } from '../protocols/diameter/
 import { DiameterStreamFramer, type FramedDiameterMessage } from '../protocols/diameter/framer.js';
 import { decodeGtpv2 } from '../protocols/gtpv2/decode.js';
 import { RtpPacketRecord, decodeRtpAt, looksLikeRtp } from '../protocols/rtp/decode.js';
+import type { RtpPacket } from '../protocols/rtp/types.js';
 import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
 import { WebSocketStream } from '../protocols/websocket/stream.js';
 import { looksLikeHttpHandshake } from '../protocols/websocket/handshake.js';
-import type { AppProblem, MessageMeta, PassHandlers, RtpEvent } from './events.js';
-import { MediaBindings, type MediaBinding } from './media-bindings.js';
+import type { AppProblem, MessageMeta, PassHandlers, RtpEvent, RtpPermit, SipEvent } from './events.js';
+import { MediaBindings, type BindingSlot, type MediaBinding } from './media-bindings.js';
 
 export const PORT_SIP = 5060;
 export const PORT_SIP_TLS = 5061;
@@ -84,6 +85,11 @@ export class AppDispatcher implements NetListener {
   private readonly streams = new Map<string, StreamState>();
   private readonly maxStreams: number;
   private readonly ports: ReadonlyMap<number, AppProtocol>;
+  /**
+   * The pass's flow cache: learns the RTP flows bound by destination, and hands on the packets
+   * it queued before any other event reaches a handler (events stay in capture order).
+   */
+  flowCache: { learn(ev: PayloadEvent, slot: BindingSlot): void; flush(): void } | undefined;
   /** Net-layer problems, forwarded for reports. */
   readonly netProblems: NetProblem[] = [];
 
@@ -93,7 +99,9 @@ export class AppDispatcher implements NetListener {
   }
 
   esp(event: EspEvent): void {
-    this.handlers.esp?.(event);
+    if (this.handlers.esp === undefined) return;
+    this.flowCache?.flush();
+    this.handlers.esp(event);
   }
 
   payload(ev: PayloadEvent): void {
@@ -112,10 +120,12 @@ export class AppDispatcher implements NetListener {
     const sipPort = srcPort === PORT_SIP || dstPort === PORT_SIP || srcPort === PORT_SIP_TLS || dstPort === PORT_SIP_TLS;
     // RTP first: on the media path a map lookup is cheaper than any heuristic.
     if (!sipPort && this.bindings.size !== 0) {
-      const toBinding = this.bindings.lookup(ev.dst, dstPort);
+      const toSlot = this.bindings.slot(ev.dst, dstPort);
+      const toBinding = toSlot?.binding;
       const binding = toBinding ?? this.bindings.lookup(ev.src, srcPort);
       if (binding !== undefined) {
         if (binding.rtcp || looksLikeRtcp(ev.buf, ev.start, ev.end)) return this.count('rtcp', ev.frameNo);
+        if (toSlot !== undefined && this.flowCache !== undefined) this.flowCache.learn(ev, toSlot);
         return this.rtp(ev, binding, toBinding !== undefined ? 'destination' : 'source');
       }
     }
@@ -155,10 +165,12 @@ export class AppDispatcher implements NetListener {
       const msg = decodeDiameterMessage(bytes);
       if (isDecodeError(msg)) return this.appProblem(ev.frameNo, 'diameter', msg.reason);
       this.count('diameter', ev.frameNo);
+      this.flowCache?.flush();
       this.handlers.diameter?.({ meta: meta(ev, ev.frameNo, ev.transport), message: msg });
     } else {
       const msgs = decodeGtpv2(bytes);
       if (isDecodeError(msgs)) return this.appProblem(ev.frameNo, 'gtpv2', msgs.reason);
+      this.flowCache?.flush();
       for (const m of msgs) {
         this.count('gtpv2', ev.frameNo);
         this.handlers.gtpv2?.({ meta: meta(ev, ev.frameNo, ev.transport), message: m });
@@ -180,7 +192,11 @@ export class AppDispatcher implements NetListener {
         }
       }
     }
-    this.handlers.sip?.(sdp === undefined ? { meta: m, message } : { meta: m, message, sdp });
+    const handler = this.handlers.sip;
+    if (handler === undefined) return;
+    const event: SipEvent = sdp === undefined ? { meta: m, message } : { meta: m, message, sdp };
+    if (this.flowCache !== undefined && this.handlers.sipPastQueuedRtp?.(event) !== true) this.flowCache.flush();
+    handler(event);
   }
 
   private rtp(ev: PayloadEvent, binding: MediaBinding | undefined, boundBy: 'destination' | 'source' | 'heuristic'): void {
@@ -191,13 +207,44 @@ export class AppDispatcher implements NetListener {
       else this.appProblem(ev.frameNo, 'rtp', 'not an RTP version 2 packet');
       return;
     }
+    // Queued packets first (they are decoded into the same record).
+    this.flowCache?.flush();
     const packet = decodeRtpAt(ev.buf, ev.start, ev.end, this.rtpPacket);
     if (isDecodeError(packet)) return this.appProblem(ev.frameNo, 'rtp', packet.reason);
-    tally(this.rtpCount, ev.frameNo);
-    // One packet record and one event serve every packet (RtpEvent: read them during the call);
-    // the network layer's payload object already is the packet's meta.
+    // The network layer's payload object already is the packet's meta.
+    this.handRtp(handler, ev instanceof Payload ? ev : meta(ev, ev.frameNo, ev.transport), packet, binding, boundBy);
+  }
+
+  /**
+   * The flow cache's way in (rtp-flow-cache.ts): a UDP datagram the cache found to be RTP, not
+   * RTCP, of a flow it learnt bound by destination to `binding` — handled as udp() handles it.
+   */
+  rtpOfFlow(meta: MessageMeta, binding: MediaBinding, buf: Uint8Array, start: number, end: number): void {
+    const handler = this.handlers.rtp;
+    const packet = decodeRtpAt(buf, start, end, this.rtpPacket);
+    if (handler === undefined || isDecodeError(packet)) return;
+    this.handRtp(handler, meta, packet, binding, 'destination');
+  }
+
+  /** Asked after a packet of the flow was handled in order (rtpOfFlow): the handler's permit to queue packets like it. */
+  rtpPermitOfFlow(meta: MessageMeta, binding: MediaBinding, buf: Uint8Array, start: number, end: number): RtpPermit | undefined {
+    const ask = this.handlers.rtpPermit;
+    if (ask === undefined) return undefined;
+    const packet = decodeRtpAt(buf, start, end, this.rtpPacket);
+    if (isDecodeError(packet)) return undefined;
     const event = this.rtpEvent;
-    event.meta = ev instanceof Payload ? ev : meta(ev, ev.frameNo, ev.transport);
+    event.meta = meta;
+    event.packet = packet;
+    event.binding = binding;
+    event.boundBy = 'destination';
+    return ask.call(this.handlers, event);
+  }
+
+  private handRtp(handler: (event: RtpEvent) => void, meta: MessageMeta, packet: RtpPacket, binding: MediaBinding | undefined, boundBy: RtpEvent['boundBy']): void {
+    tally(this.rtpCount, meta.frameNo);
+    // One packet record and one event serve every packet (RtpEvent: read them during the call).
+    const event = this.rtpEvent;
+    event.meta = meta;
     event.packet = packet;
     event.binding = binding;
     event.boundBy = boundBy;
@@ -284,6 +331,7 @@ export class AppDispatcher implements NetListener {
         continue;
       }
       this.count('diameter', item.frameNo);
+      this.flowCache?.flush();
       this.handlers.diameter?.({ meta: meta(ev, item.frameNo, 'tcp', item.firstFrameNo, item.ts), message: item.message });
     }
   }
@@ -318,7 +366,9 @@ export class AppDispatcher implements NetListener {
     s.errorsByProtocol.set(protocol, (s.errorsByProtocol.get(protocol) ?? 0) + 1);
     const p = { frameNo, protocol, reason };
     if (s.firstErrors.length < MAX_FIRST_ERRORS) s.firstErrors.push(p);
-    this.handlers.problem?.(p);
+    if (this.handlers.problem === undefined) return;
+    this.flowCache?.flush();
+    this.handlers.problem(p);
   }
 }
 

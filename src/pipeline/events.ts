@@ -57,6 +57,16 @@ export interface AppProblem {
   readonly reason: string;
 }
 
+/**
+ * A handler's word that RTP packets like the one it was asked about — the same flow, SSRC,
+ * payload type and binding — may wait in a queue and be handed on later, grouped by flow, as
+ * long as `open` stays true and their capture time stays before the handler's rtpHorizon().
+ * The handler closes it as soon as anything its handling of such packets depends on changes.
+ */
+export interface RtpPermit {
+  readonly open: boolean;
+}
+
 export interface PassHandlers {
   sip?(event: SipEvent): void;
   diameter?(event: DiameterEvent): void;
@@ -64,4 +74,11 @@ export interface PassHandlers {
   rtp?(event: RtpEvent): void;
   esp?(event: import('../net/events.js').EspEvent): void;
   problem?(problem: AppProblem): void;
+  // Queueing RTP (the pass's flow cache): without rtpPermit, every packet is handed on in capture order.
+  /** Asked right after `event` was handled in order: may packets like it be queued from now on? */
+  rtpPermit?(event: RtpEvent): RtpPermit | undefined;
+  /** The capture time from which packets must again be handed on in order (Infinity: none). */
+  rtpHorizon?(): number;
+  /** Whether this SIP event may be handled before RTP packets queued ahead of it (default: no, they are handed on first). */
+  sipPastQueuedRtp?(event: SipEvent): boolean;
 }

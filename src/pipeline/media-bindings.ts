@@ -17,12 +17,23 @@ export interface MediaBinding {
   readonly rtcp: boolean;
 }
 
+/**
+ * The place of one <address, port> in the table: an SDP that sets the pair again replaces the
+ * binding in its slot, eviction empties the slot. A flow cache may keep a slot and read its
+ * binding later: that is what a lookup would return, or undefined once the pair is gone.
+ */
+export interface BindingSlot {
+  readonly address: string;
+  readonly port: number;
+  binding: MediaBinding | undefined;
+}
+
 const DEFAULT_MAX_BINDINGS = 65536;
 
 export class MediaBindings {
   // Looked up by port first (a small-integer key hashes for free), then by address among the
   // few bindings sharing that port: one map lookup per packet on the media path.
-  private readonly byPort = new Map<number, MediaBinding[]>();
+  private readonly byPort = new Map<number, BindingSlot[]>();
   /** Where each binding sits, in first-set order, for evicting the oldest when the table is full. */
   private readonly order = new Map<string, { readonly port: number; readonly address: string }>();
 
@@ -45,6 +56,11 @@ export class MediaBindings {
   }
 
   lookup(address: string, port: number): MediaBinding | undefined {
+    return this.slot(address, port)?.binding;
+  }
+
+  /** The slot of <address, port>, while the pair is bound. */
+  slot(address: string, port: number): BindingSlot | undefined {
     const list = this.byPort.get(port);
     if (list === undefined) return undefined;
     const at = indexOfAddress(list, address);
@@ -62,8 +78,8 @@ export class MediaBindings {
       this.byPort.set(binding.port, list);
     }
     const at = indexOfAddress(list, binding.address);
-    if (at >= 0) list[at] = binding;
-    else list.push(binding);
+    if (at >= 0) (list[at] as BindingSlot).binding = binding;
+    else list.push({ address: binding.address, port: binding.port, binding });
     // A binding set again keeps its place in the eviction order, as it always has.
     const key = `${binding.port} ${binding.address}`;
     if (!this.order.has(key)) this.order.set(key, { port: binding.port, address: binding.address });
@@ -78,12 +94,12 @@ export class MediaBindings {
     const list = this.byPort.get(port);
     if (list === undefined) return;
     const at = indexOfAddress(list, address);
-    if (at >= 0) list.splice(at, 1);
+    if (at >= 0) (list.splice(at, 1)[0] as BindingSlot).binding = undefined;
     if (list.length === 0) this.byPort.delete(port);
   }
 }
 
-function indexOfAddress(list: readonly MediaBinding[], address: string): number {
+function indexOfAddress(list: readonly BindingSlot[], address: string): number {
   for (let i = 0; i < list.length; i++) if (list[i]!.address === address) return i;
   return -1;
 }

@@ -4,6 +4,8 @@ import { NetDecoder, type NetOptions, type NetStats } from '../net/decoder.js';
 import { AppDispatcher, type AppStats, type DispatchOptions } from './dispatch.js';
 import type { PassHandlers } from './events.js';
 import type { NetProblem } from '../net/events.js';
+import type { Frame } from '../capture/frame.js';
+import { RtpFlowCache } from './rtp-flow-cache.js';
 
 export interface PassOptions extends DispatchOptions {
   /** Decode application protocols (default true); false counts network layers only. */
@@ -15,6 +17,8 @@ export interface PassOptions extends DispatchOptions {
   betweenChunks?: () => Promise<void>;
   /** For tests: the stream read when the path is '-'. */
   stdin?: NodeJS.ReadableStream;
+  /** Take RTP of bound flows past the full network walk (rtp-flow-cache.ts); default true. Results are the same either way. */
+  rtpFlowCache?: boolean;
   /** Network-layer problems (malformed packets), as they happen. */
   onNetProblem?: (problem: NetProblem) => void;
 }
@@ -23,6 +27,8 @@ export interface PassResult {
   readonly capture: CaptureSummary;
   readonly net: NetStats;
   readonly app: AppStats;
+  /** RTP frames the flow cache took past the full walk, and how many of those waited in its queue (when it ran). */
+  readonly rtpFlowCache?: { readonly taken: number; readonly queued: number };
 }
 
 export async function runPass(path: string, handlers: PassHandlers, options: PassOptions = {}): Promise<PassResult> {
@@ -34,13 +40,33 @@ export async function runPass(path: string, handlers: PassHandlers, options: Pas
     ...(options.onNetProblem ? { problem: options.onNetProblem } : {}),
   };
   const net = new NetDecoder(listener, options.net);
-  const capture = await readCapture(path, (frame) => net.decode(frame), {
+  // RTP of flows SDP has bound goes past the full walk when an RTP handler wants it (decode-as
+  // ports change what the walk decides, so then every frame walks).
+  const cache = wantPayloads && handlers.rtp !== undefined && options.rtpFlowCache !== false && (options.ports?.size ?? 0) === 0 ? new RtpFlowCache(net, dispatcher, handlers) : undefined;
+  const onFrame =
+    cache === undefined
+      ? (frame: Frame) => net.decode(frame)
+      : (frame: Frame) => {
+          if (cache.take(frame)) return;
+          net.decode(frame);
+          cache.walked();
+        };
+  const reading = readCapture(path, onFrame, {
+    ...(cache !== undefined ? { afterChunk: () => cache.flush() } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.betweenChunks ? { betweenChunks: options.betweenChunks } : {}),
     ...(options.stdin ? { stdin: options.stdin } : {}),
   });
+  let capture;
+  try {
+    capture = await reading;
+  } finally {
+    // What the flow cache queued is handed on whatever stopped the reading.
+    cache?.flush();
+  }
   net.finish();
   dispatcher.finish();
-  return { capture, net: net.stats, app: dispatcher.stats };
+  const result = { capture, net: net.stats, app: dispatcher.stats };
+  return cache === undefined ? result : { ...result, rtpFlowCache: { taken: cache.hits, queued: cache.queuedTotal } };
 }

@@ -90,7 +90,11 @@ export class AmrExtractor {
     this.table = new RtpStreamTable({
       ...(options.codec !== undefined ? { codec: options.codec } : {}),
       ...(options.octetAlign !== undefined ? { octetAlign: options.octetAlign } : {}),
-      listener: { packet: (stream, packet) => this.packet(stream, packet), inOrder: (stream, ts, format) => this.inOrder(stream, ts, format) },
+      listener: {
+        packet: (stream, packet) => this.packet(stream, packet),
+        inOrder: (stream, ts, format) => this.inOrder(stream, ts, format),
+        horizon: () => this.closing[0]?.at ?? Infinity,
+      },
     });
   }
 
@@ -101,17 +105,21 @@ export class AmrExtractor {
 
   /** The handlers a pass needs (run it with `rtpHeuristic: true` to find streams no SDP set up). */
   handlers(): PassHandlers {
-    return { sip: (e) => this.sip(e), rtp: (e) => this.table.rtp(e) };
+    // A BYE sets a deadline packets queued before it must not see.
+    return { ...this.table.handlers(), sip: (e) => this.sip(e), sipPastQueuedRtp: (e) => !this.endsCall(e) };
   }
 
   sip(event: SipEvent): void {
     this.table.sip(event);
+    // RFC 3261 §15: BYE ends the call (CANCEL an early one); media stops at about the same time.
+    if (this.endsCall(event)) this.closing.push({ callId: event.message.callId as string, at: event.meta.ts + this.closeAfterBye });
+  }
+
+  /** A BYE or CANCEL of a call with streams: its files are completed some seconds later (capture time). */
+  private endsCall(event: SipEvent): boolean {
     const method = event.message.method;
     const callId = event.message.callId;
-    // RFC 3261 §15: BYE ends the call (CANCEL an early one); media stops at about the same time.
-    if ((method === 'BYE' || method === 'CANCEL') && callId !== undefined && this.byCall.has(callId)) {
-      this.closing.push({ callId, at: event.meta.ts + this.closeAfterBye });
-    }
+    return (method === 'BYE' || method === 'CANCEL') && callId !== undefined && this.byCall.has(callId);
   }
 
   /** End of the capture: completes and commits every file, returns the summary. */
@@ -232,6 +240,7 @@ export class AmrExtractor {
     const segment = x.open;
     if (segment === undefined) return;
     x.open = undefined;
+    this.table.changed(x.stream);
     segment.timeline.finish();
     segment.writer.finish();
     this.openSegments.delete(segment);

@@ -1,0 +1,274 @@
+// An exact-match flow cache for RTP over Ethernet / IPv4 / UDP (the idea of Open vSwitch's
+// microflow cache): most frames of a VoLTE capture are RTP of a few hundred flows whose SDP is
+// long settled, and for them the full walk — link, IP, UDP, port rules, binding lookup by
+// address text — always ends the same way. The first packet of a flow takes that walk; when the
+// dispatcher finds the datagram bound by destination (RFC 3264 §5.1: the SDP author receives
+// there), the cache learns <source, destination, ports> with the binding's slot. Later frames
+// with the same key and a plain header (IPv4 without options or fragmentation, lengths that
+// fit) go straight to the dispatcher's RTP handling, counted as the walk would have counted
+// them. Anything else — another link type, VLAN tags, options, fragments, a tunnel, a binding
+// replaced or evicted since (the slot says), RTCP, a packet that is not RTP — takes the walk.
+import { frameTime, type Frame } from '../capture/frame.js';
+import type { NetDecoder } from '../net/decoder.js';
+import type { PayloadEvent, TunnelHop } from '../net/events.js';
+import { Layer } from '../net/layers.js';
+import { i32 } from '../net/read.js';
+import { isDecodeError } from '../decode-error.js';
+import { RtpPacketRecord, decodeRtpAt } from '../protocols/rtp/decode.js';
+import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
+import type { AppDispatcher } from './dispatch.js';
+import type { MessageMeta, PassHandlers, RtpPermit } from './events.js';
+import type { BindingSlot, MediaBinding } from './media-bindings.js';
+
+const LINKTYPE_ETHERNET = 1;
+const ETH_HEADER = 14;
+const IPV4_HEADER = 20; // IHL 5: no options
+const UDP_HEADER = 8;
+const RTP_FIXED_HEADER = 12;
+const PROTO_UDP = 17;
+/** What decode() marks for such a frame. */
+const LAYERS = (1 << Layer.Eth) | (1 << Layer.Ipv4) | (1 << Layer.Udp);
+/** Flows kept at once; when full, the cache starts again empty (the walk relearns). */
+const MAX_FLOWS = 4096;
+const SLOTS = MAX_FLOWS * 2; // open addressing, power of two, at most half full
+
+/** The meta of one flow's packets: the flow fixed, the frame refilled per packet (RtpEvent contract). */
+class FlowMeta implements MessageMeta {
+  frameNo = 0;
+  ts = 0;
+  readonly transport = 'udp';
+  constructor(
+    readonly src: string,
+    readonly dst: string,
+    readonly srcPort: number,
+    readonly dstPort: number,
+    readonly tunnel: readonly TunnelHop[],
+  ) {}
+
+  get firstFrameNo(): number {
+    return this.frameNo;
+  }
+}
+
+interface Flow {
+  readonly slot: BindingSlot;
+  readonly meta: FlowMeta;
+  // What the handler last permitted to queue: packets of this SSRC and payload type, bound to this binding.
+  permit: RtpPermit | undefined;
+  permitSsrc: number;
+  permitPt: number;
+  permitBinding: MediaBinding | undefined;
+  // Queued packets: indices into the cache's queue, chained in capture order (-1: none).
+  head: number;
+  tail: number;
+}
+
+/** Packets queued at once (a chunk of capture holds fewer, typically): beyond, the queue is handed on. */
+const MAX_QUEUED = 1 << 16;
+
+export class RtpFlowCache {
+  // Keys: source address, destination address, ports (source << 16 | destination), per slot.
+  private readonly keys = new Int32Array(SLOTS * 3);
+  private readonly flows: (Flow | undefined)[] = new Array<Flow | undefined>(SLOTS).fill(undefined);
+  private size = 0;
+  // The frame that missed, where the walk may find its datagram (learn() checks it is that one).
+  private missFrameNo = -1;
+  private missBuf: Uint8Array | undefined;
+  private missStart = 0;
+  private missEnd = 0;
+  private missSrc = 0;
+  private missDst = 0;
+  private missPorts = 0;
+  // The queue: packets permitted to wait, in capture order, all in one chunk of capture.
+  private readonly qFrameNo = new Float64Array(MAX_QUEUED);
+  private readonly qTs = new Float64Array(MAX_QUEUED);
+  private readonly qStart = new Int32Array(MAX_QUEUED);
+  private readonly qEnd = new Int32Array(MAX_QUEUED);
+  private readonly qNext = new Int32Array(MAX_QUEUED);
+  private queued = 0;
+  private queueBuf: Uint8Array | undefined;
+  /** Flows with queued packets, in the order of their first. */
+  private readonly queuedFlows: Flow[] = [];
+  private readonly rtp = new RtpPacketRecord();
+  private horizon = Infinity;
+  private readonly permits: boolean;
+  /** Frames taken past the walk, and of those queued (for tests and the benchmark). */
+  hits = 0;
+  queuedTotal = 0;
+
+  constructor(
+    private readonly net: NetDecoder,
+    private readonly dispatcher: AppDispatcher,
+    private readonly handlers: PassHandlers,
+  ) {
+    dispatcher.flowCache = this;
+    this.permits = handlers.rtpPermit !== undefined;
+    this.refreshHorizon();
+  }
+
+  /** Handles the frame if it belongs to a known flow and is plain enough; false: decode it the usual way. */
+  take(frame: Frame): boolean {
+    if (frame.linkType !== LINKTYPE_ETHERNET) return false;
+    const b = frame.data;
+    const eth = frame.start;
+    const end = frame.end;
+    if (end - eth < ETH_HEADER + IPV4_HEADER + UDP_HEADER + RTP_FIXED_HEADER) return false;
+    // EtherType IPv4; version 4 with a 20-byte header; no fragment (MF clear, offset 0, RFC 791 §3.1).
+    const ip = eth + ETH_HEADER;
+    if (b[eth + 12] !== 0x08 || b[eth + 13] !== 0x00 || b[ip] !== 0x45 || b[ip + 9] !== PROTO_UDP) return false;
+    if (((((b[ip + 6] as number) << 8) | (b[ip + 7] as number)) & 0x3fff) !== 0) return false;
+    const total = ((b[ip + 2] as number) << 8) | (b[ip + 3] as number);
+    const ipEnd = ip + total;
+    if (total < IPV4_HEADER + UDP_HEADER || ipEnd > end) return false;
+    const udp = ip + IPV4_HEADER;
+    const udpLength = ((b[udp + 4] as number) << 8) | (b[udp + 5] as number);
+    if (udpLength < UDP_HEADER + RTP_FIXED_HEADER || udp + udpLength > ipEnd) return false;
+    const src = i32(b, ip + 12);
+    const dst = i32(b, ip + 16);
+    const ports = i32(b, udp);
+    const start = udp + UDP_HEADER;
+    const payloadEnd = udp + udpLength;
+    const at = this.find(src, dst, ports);
+    const flow = at < 0 ? undefined : this.flows[at];
+    const binding = flow?.slot.binding;
+    if (flow === undefined || binding === undefined) {
+      // (A flow whose binding went is learnt again if the walk binds it anew.)
+      this.missFrameNo = frame.frameNo;
+      this.missBuf = b;
+      this.missStart = start;
+      this.missEnd = payloadEnd;
+      this.missSrc = src;
+      this.missDst = dst;
+      this.missPorts = ports;
+      return false;
+    }
+    const ts = frameTime(frame);
+    // The common packet, queued when permitted: RTP version 2 with no padding, extension or CSRC
+    // (its 12-byte header fits: nothing can fail to decode), and a marker / payload type octet
+    // that cannot make it RTCP multiplexed on the port (RFC 5761 §4: 200–204).
+    const b1 = b[start + 1] as number;
+    const permit = flow.permit;
+    if (permit !== undefined && permit.open && b[start] === 0x80 && (b1 & 0x7f) === flow.permitPt && (b1 < 200 || b1 > 204) && ts < this.horizon && i32(b, start + 8) === flow.permitSsrc && binding === flow.permitBinding) {
+      if (b !== this.queueBuf || this.queued === MAX_QUEUED) this.flush();
+      this.queue(flow, frame.frameNo, ts, start, payloadEnd, b);
+      this.net.countDecoded(LAYERS);
+      this.hits++;
+      return true;
+    }
+    // What the walk would not hand on as RTP of this binding: RTCP multiplexed on the port, not RTP.
+    if (binding.rtcp || looksLikeRtcp(b, start, payloadEnd)) return false;
+    const packet = decodeRtpAt(b, start, payloadEnd, this.rtp);
+    if (isDecodeError(packet)) return false;
+    this.net.countDecoded(LAYERS);
+    this.hits++;
+    // In capture order: what waits goes first; then the handler may permit packets like this one.
+    this.flush();
+    const meta = flow.meta;
+    meta.frameNo = frame.frameNo;
+    meta.ts = ts;
+    if (!this.hand(flow, binding, b, start, payloadEnd)) return true;
+    if (this.permits) {
+      flow.permit = this.dispatcher.rtpPermitOfFlow(meta, binding, b, start, payloadEnd);
+      flow.permitSsrc = packet.ssrc | 0;
+      flow.permitPt = packet.payloadType;
+      flow.permitBinding = binding;
+      this.refreshHorizon();
+    }
+    return true;
+  }
+
+  /** After a frame took the full walk: its events may have moved the handler's horizon. */
+  walked(): void {
+    if (this.permits) this.refreshHorizon();
+  }
+
+  /** Hands on every queued packet, flow by flow (each flow's in capture order). */
+  flush(): void {
+    if (this.queued === 0) return;
+    const buf = this.queueBuf as Uint8Array;
+    const flows = this.queuedFlows;
+    // Handlers may not be re-entered from here: the queue is emptied first.
+    const count = this.queued;
+    this.queued = 0;
+    this.queueBuf = undefined;
+    for (let f = 0; f < flows.length; f++) {
+      const flow = flows[f] as Flow;
+      const meta = flow.meta;
+      const binding = flow.permitBinding as MediaBinding;
+      for (let i = flow.head; i >= 0; i = this.qNext[i] as number) {
+        meta.frameNo = this.qFrameNo[i] as number;
+        meta.ts = this.qTs[i] as number;
+        this.hand(flow, binding, buf, this.qStart[i] as number, this.qEnd[i] as number);
+      }
+      flow.head = flow.tail = -1;
+    }
+    flows.length = 0;
+    this.queuedTotal += count;
+  }
+
+  /** From the dispatcher: a UDP datagram bound by destination. Learnt when it is the one the frame that missed carries. */
+  learn(ev: PayloadEvent, slot: BindingSlot): void {
+    if (ev.frameNo !== this.missFrameNo || ev.buf !== this.missBuf || ev.start !== this.missStart || ev.end !== this.missEnd) return;
+    if (ev.transport !== 'udp' || ev.tunnel.length !== 0 || ((ev.srcPort << 16) | ev.dstPort) !== this.missPorts) return;
+    this.missFrameNo = -1;
+    if (this.size >= MAX_FLOWS) this.clear();
+    let at = this.find(this.missSrc, this.missDst, this.missPorts);
+    if (at < 0) {
+      at = -1 - at;
+      this.keys[at * 3] = this.missSrc;
+      this.keys[at * 3 + 1] = this.missDst;
+      this.keys[at * 3 + 2] = this.missPorts;
+      this.size++;
+    } else this.flush(); // (its queued packets keep the flow they were queued on)
+    this.flows[at] = { slot, meta: new FlowMeta(ev.src, ev.dst, ev.srcPort, ev.dstPort, ev.tunnel), permit: undefined, permitSsrc: 0, permitPt: -1, permitBinding: undefined, head: -1, tail: -1 };
+  }
+
+  private queue(flow: Flow, frameNo: number, ts: number, start: number, end: number, buf: Uint8Array): void {
+    const i = this.queued++;
+    this.queueBuf = buf;
+    this.qFrameNo[i] = frameNo;
+    this.qTs[i] = ts;
+    this.qStart[i] = start;
+    this.qEnd[i] = end;
+    this.qNext[i] = -1;
+    if (flow.tail < 0) {
+      flow.head = i;
+      this.queuedFlows.push(flow);
+    } else this.qNext[flow.tail] = i;
+    flow.tail = i;
+  }
+
+  /** One packet to the dispatcher's RTP handling; false when it failed inside (reported as decode() reports it). */
+  private hand(flow: Flow, binding: MediaBinding, buf: Uint8Array, start: number, end: number): boolean {
+    const meta = flow.meta;
+    try {
+      // (The checks made when it was taken hold: same bytes, same binding.)
+      this.dispatcher.rtpOfFlow(meta, binding, buf, start, end);
+      return true;
+    } catch (e) {
+      this.net.internalError(meta.frameNo, e);
+      return false;
+    }
+  }
+
+  private refreshHorizon(): void {
+    this.horizon = this.handlers.rtpHorizon?.() ?? Infinity;
+  }
+
+  /** The slot holding the key, or -1 − the empty slot where it would go. */
+  private find(src: number, dst: number, ports: number): number {
+    let h = Math.imul(src ^ Math.imul(dst, 0x9e3779b1) ^ Math.imul(ports, 0x85ebca6b), 0xc2b2ae35);
+    h ^= h >>> 15;
+    const keys = this.keys;
+    for (let i = h & (SLOTS - 1); ; i = (i + 1) & (SLOTS - 1)) {
+      if (this.flows[i] === undefined) return -1 - i;
+      if (keys[i * 3] === src && keys[i * 3 + 1] === dst && keys[i * 3 + 2] === ports) return i;
+    }
+  }
+
+  private clear(): void {
+    this.flush();
+    this.flows.fill(undefined);
+    this.size = 0;
+  }
+}
