@@ -1,8 +1,9 @@
 // Gathers the many small pieces of a media file (a header byte, a 13-byte frame) into blocks,
 // so that the sink sees few large writes.
 import type { ByteSink } from './byte-sink.js';
-import { copyFromAligned, copyOctets } from './copy-octets.js';
+import { copyWords } from './copy-octets.js';
 
+// Octets gathered before the sink gets them: a block per open file (thousands of streams may be open at once).
 const BLOCK = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 
@@ -11,9 +12,10 @@ export class BufferedWriter {
   private view = new DataView(this.block.buffer);
   private used = 0;
   private flushed = 0;
-  // Frames come from one ring: its words are viewed once, to copy four octets at a time.
+  // Frames come from a capture chunk (straight from packets) or a stream's ring: the source's
+  // DataView is made when the source changes, to copy four octets at a time.
   private source: Uint8Array = EMPTY;
-  private sourceWords: Int32Array | undefined;
+  private sourceView: DataView = new DataView(EMPTY.buffer);
 
   constructor(private readonly sink: ByteSink) {}
 
@@ -102,18 +104,10 @@ export class BufferedWriter {
       this.block.set(data.subarray(start, end), at);
       return;
     }
-    // Frames straight from a packet start anywhere: octet by octet. Frames from a ring start on
-    // a word boundary: four octets at a time.
-    if ((start & 3) !== 0) {
-      copyOctets(data, start, end, this.block, at);
-      return;
-    }
     if (data !== this.source) {
       this.source = data;
-      this.sourceWords = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.length >> 2) : undefined;
+      this.sourceView = new DataView(data.buffer, data.byteOffset, data.byteLength);
     }
-    const words = this.sourceWords;
-    if (words !== undefined) copyFromAligned(data, words, start, end, this.view, this.block, at);
-    else copyOctets(data, start, end, this.block, at);
+    copyWords(data, this.sourceView, start, end, this.block, this.view, at);
   }
 }

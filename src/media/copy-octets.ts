@@ -1,15 +1,10 @@
 // Copying a few dozen octets (one AMR frame) between buffers without allocating. TypedArray.set
 // needs a view of the source (an allocation per frame) and costs more than the copy at this
 // size, and a loop over single octets costs a load and a store per octet: these copies move four
-// octets at a time where one side is aligned to four octets (the timeline's frame ring).
+// octets at a time.
 
 /** Whether an Int32Array word holds its octets least significant first (x86, Arm), or most. */
 export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/** Copy from[start, end) to to[at, …) one octet at a time. */
-export function copyOctets(from: Uint8Array, start: number, end: number, to: Uint8Array, at: number): void {
-  for (let k = start, j = at; k < end; k++, j++) to[j] = from[k] as number;
-}
 
 /**
  * Copy from[start, end) to to[at, …) where `at` is a multiple of four and `toWords` is an
@@ -28,13 +23,13 @@ export function copyToAligned(from: Uint8Array, start: number, end: number, to: 
 }
 
 /**
- * Copy from[start, end) to octets [at, …) of `to` (a DataView of `toOctets`) where `start` is a
- * multiple of four and `fromWords` is an Int32Array over the same octets as `from`.
+ * Copy from[start, end) to to[at, …) four octets at a time, wherever either side starts:
+ * `fromView` and `toView` are DataViews over exactly the octets of `from` and `to` (a DataView
+ * reads and writes unaligned words; the order of the octets is kept, whatever the byte order).
  */
-export function copyFromAligned(from: Uint8Array, fromWords: Int32Array, start: number, end: number, to: DataView, toOctets: Uint8Array, at: number): void {
-  let w = start >> 2;
+export function copyWords(from: Uint8Array, fromView: DataView, start: number, end: number, to: Uint8Array, toView: DataView, at: number): void {
+  let k = start;
   let j = at;
-  const words = (end - start) >> 2;
-  for (let n = 0; n < words; n++, w++, j += 4) to.setInt32(j, fromWords[w] as number, LITTLE_ENDIAN);
-  for (let k = start + (words << 2); k < end; k++, j++) toOctets[j] = from[k] as number;
+  for (const last = end - 4; k <= last; k += 4, j += 4) toView.setInt32(j, fromView.getInt32(k));
+  for (; k < end; k++, j++) to[j] = from[k] as number;
 }
