@@ -12,7 +12,7 @@ import { frameTime, type Frame } from '../capture/frame.js';
 import type { NetDecoder } from '../net/decoder.js';
 import type { PayloadEvent, TunnelHop } from '../net/events.js';
 import { Layer } from '../net/layers.js';
-import { i32 } from '../net/read.js';
+import { i32, u16 } from '../net/read.js';
 import { isDecodeError } from '../decode-error.js';
 import { RtpPacketRecord, decodeRtpAt } from '../protocols/rtp/decode.js';
 import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
@@ -20,17 +20,22 @@ import type { AppDispatcher } from './dispatch.js';
 import type { MessageMeta, PassHandlers, RtpPermit } from './events.js';
 import type { BindingSlot, MediaBinding } from './media-bindings.js';
 
-const LINKTYPE_ETHERNET = 1;
-const ETH_HEADER = 14;
 const IPV4_HEADER = 20; // IHL 5: no options
+const IPV6_HEADER = 40;
 const UDP_HEADER = 8;
 const RTP_FIXED_HEADER = 12;
 const PROTO_UDP = 17;
-/** What decode() marks for such a frame. */
-const LAYERS = (1 << Layer.Eth) | (1 << Layer.Ipv4) | (1 << Layer.Udp);
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+const ARPHRD_NETLINK = 824; // Linux cooked captures of netlink carry no IP (link.ts)
+// Key words: ports (source << 16 | destination), then the source and the destination address.
+const KEY_V4 = 3;
+const KEY_V6 = 9;
 /** Flows kept at once; when full, the cache starts again empty (the walk relearns). */
 const MAX_FLOWS = 4096;
 const SLOTS = MAX_FLOWS * 2; // open addressing, power of two, at most half full
+const ETH = 1 << Layer.Eth;
+const VLAN = 1 << Layer.Vlan;
 
 /** The meta of one flow's packets: the flow fixed, the frame refilled per packet (RtpEvent contract). */
 class FlowMeta implements MessageMeta {
@@ -67,17 +72,18 @@ interface Flow {
 const MAX_QUEUED = 1 << 16;
 
 export class RtpFlowCache {
-  // Keys: source address, destination address, ports (source << 16 | destination), per slot.
-  private readonly keys = new Int32Array(SLOTS * 3);
-  private readonly flows: (Flow | undefined)[] = new Array<Flow | undefined>(SLOTS).fill(undefined);
-  private size = 0;
+  private readonly v4 = new FlowTable(KEY_V4);
+  private readonly v6 = new FlowTable(KEY_V6);
+  // The key of the frame being looked up, per IP version; the table and key of the frame that missed.
+  private readonly key4 = new Int32Array(KEY_V4);
+  private readonly key6 = new Int32Array(KEY_V6);
+  private missTable: FlowTable = this.v4;
+  private readonly missKey = new Int32Array(KEY_V6);
   // The frame that missed, where the walk may find its datagram (learn() checks it is that one).
   private missFrameNo = -1;
   private missBuf: Uint8Array | undefined;
   private missStart = 0;
   private missEnd = 0;
-  private missSrc = 0;
-  private missDst = 0;
   private missPorts = 0;
   // The queue: packets permitted to wait, in capture order, all in one chunk of capture.
   private readonly qFrameNo = new Float64Array(MAX_QUEUED);
@@ -108,28 +114,91 @@ export class RtpFlowCache {
 
   /** Handles the frame if it belongs to a known flow and is plain enough; false: decode it the usual way. */
   take(frame: Frame): boolean {
-    if (frame.linkType !== LINKTYPE_ETHERNET) return false;
     const b = frame.data;
-    const eth = frame.start;
+    const first = frame.start;
     const end = frame.end;
-    if (end - eth < ETH_HEADER + IPV4_HEADER + UDP_HEADER + RTP_FIXED_HEADER) return false;
-    // EtherType IPv4; version 4 with a 20-byte header; no fragment (MF clear, offset 0, RFC 791 §3.1).
-    const ip = eth + ETH_HEADER;
-    if (b[eth + 12] !== 0x08 || b[eth + 13] !== 0x00 || b[ip] !== 0x45 || b[ip + 9] !== PROTO_UDP) return false;
-    if (((((b[ip + 6] as number) << 8) | (b[ip + 7] as number)) & 0x3fff) !== 0) return false;
-    const total = ((b[ip + 2] as number) << 8) | (b[ip + 3] as number);
-    const ipEnd = ip + total;
-    if (total < IPV4_HEADER + UDP_HEADER || ipEnd > end) return false;
-    const udp = ip + IPV4_HEADER;
-    const udpLength = ((b[udp + 4] as number) << 8) | (b[udp + 5] as number);
+    // The link layer, as link.ts walks it: the layers decode() would mark, the EtherType (or the
+    // IP version of raw IP), and where IP starts.
+    let layers: number;
+    let type: number;
+    let ip: number;
+    switch (frame.linkType) {
+      case 1: // LINKTYPE_ETHERNET
+        if (end - first < 14) return false;
+        layers = ETH;
+        type = u16(b, first + 12);
+        ip = first + 14;
+        break;
+      case 113: // LINKTYPE_LINUX_SLL
+        if (end - first < 16 || u16(b, first + 2) === ARPHRD_NETLINK) return false;
+        layers = 1 << Layer.Sll;
+        type = u16(b, first + 14);
+        ip = first + 16;
+        break;
+      case 276: // LINKTYPE_LINUX_SLL2
+        if (end - first < 20 || u16(b, first + 8) === ARPHRD_NETLINK) return false;
+        layers = 1 << Layer.Sll2;
+        type = u16(b, first);
+        ip = first + 20;
+        break;
+      case 101: // LINKTYPE_RAW, and DLT_RAW of some platforms
+      case 12:
+      case 14:
+      case 228: // LINKTYPE_IPV4
+      case 229: // LINKTYPE_IPV6
+        if (end - first < 1) return false;
+        layers = 1 << Layer.Raw;
+        type = (b[first] as number) >> 4 === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
+        if ((frame.linkType === 228 && type !== ETHERTYPE_IPV4) || (frame.linkType === 229 && type !== ETHERTYPE_IPV6)) return false;
+        ip = first;
+        break;
+      default:
+        return false;
+    }
+    // One 802.1Q / 802.1ad tag (stacks take the walk).
+    if (layers !== 1 << Layer.Raw && (type === 0x8100 || type === 0x88a8 || type === 0x9100)) {
+      if (end - ip < 4) return false;
+      type = u16(b, ip + 2);
+      ip += 4;
+      layers |= VLAN;
+      if (type === 0x8100 || type === 0x88a8 || type === 0x9100) return false;
+    }
+    let udp: number;
+    let ipEnd: number;
+    let table: FlowTable;
+    let key: Int32Array;
+    if (type === ETHERTYPE_IPV4) {
+      // Version 4 with a 20-byte header; no fragment (MF clear, offset 0, RFC 791 §3.1).
+      if (end - ip < IPV4_HEADER || b[ip] !== 0x45 || b[ip + 9] !== PROTO_UDP || (u16(b, ip + 6) & 0x3fff) !== 0) return false;
+      const total = u16(b, ip + 2);
+      ipEnd = ip + total;
+      if (total < IPV4_HEADER + UDP_HEADER || ipEnd > end) return false;
+      udp = ip + IPV4_HEADER;
+      layers |= (1 << Layer.Ipv4) | (1 << Layer.Udp);
+      table = this.v4;
+      key = this.key4;
+      key[1] = i32(b, ip + 12);
+      key[2] = i32(b, ip + 16);
+    } else if (type === ETHERTYPE_IPV6) {
+      // Version 6 with UDP right after the fixed header (no extension header, RFC 8200 §4), not a jumbogram.
+      if (end - ip < IPV6_HEADER || (b[ip] as number) >> 4 !== 6 || b[ip + 6] !== PROTO_UDP) return false;
+      const payloadLength = u16(b, ip + 4);
+      ipEnd = ip + IPV6_HEADER + payloadLength;
+      if (payloadLength < UDP_HEADER || ipEnd > end) return false;
+      udp = ip + IPV6_HEADER;
+      layers |= (1 << Layer.Ipv6) | (1 << Layer.Udp);
+      table = this.v6;
+      key = this.key6;
+      for (let w = 0; w < 8; w++) key[1 + w] = i32(b, ip + 8 + 4 * w);
+    } else return false;
+    const udpLength = u16(b, udp + 4);
     if (udpLength < UDP_HEADER + RTP_FIXED_HEADER || udp + udpLength > ipEnd) return false;
-    const src = i32(b, ip + 12);
-    const dst = i32(b, ip + 16);
     const ports = i32(b, udp);
+    key[0] = ports;
     const start = udp + UDP_HEADER;
     const payloadEnd = udp + udpLength;
-    const at = this.find(src, dst, ports);
-    const flow = at < 0 ? undefined : this.flows[at];
+    const at = table.find(key);
+    const flow = at < 0 ? undefined : table.flows[at];
     const binding = flow?.slot.binding;
     if (flow === undefined || binding === undefined) {
       // (A flow whose binding went is learnt again if the walk binds it anew.)
@@ -137,9 +206,9 @@ export class RtpFlowCache {
       this.missBuf = b;
       this.missStart = start;
       this.missEnd = payloadEnd;
-      this.missSrc = src;
-      this.missDst = dst;
       this.missPorts = ports;
+      this.missTable = table;
+      this.missKey.set(key);
       return false;
     }
     const ts = frameTime(frame);
@@ -151,7 +220,7 @@ export class RtpFlowCache {
     if (permit !== undefined && permit.open && b[start] === 0x80 && (b1 & 0x7f) === flow.permitPt && (b1 < 200 || b1 > 204) && ts < this.horizon && i32(b, start + 8) === flow.permitSsrc && binding === flow.permitBinding) {
       if (b !== this.queueBuf || this.queued === MAX_QUEUED) this.flush();
       this.queue(flow, frame.frameNo, ts, start, payloadEnd, b);
-      this.net.countDecoded(LAYERS);
+      this.net.countDecoded(layers);
       this.hits++;
       return true;
     }
@@ -159,7 +228,7 @@ export class RtpFlowCache {
     if (binding.rtcp || looksLikeRtcp(b, start, payloadEnd)) return false;
     const packet = decodeRtpAt(b, start, payloadEnd, this.rtp);
     if (isDecodeError(packet)) return false;
-    this.net.countDecoded(LAYERS);
+    this.net.countDecoded(layers);
     this.hits++;
     // In capture order: what waits goes first; then the handler may permit packets like this one.
     this.flush();
@@ -211,16 +280,16 @@ export class RtpFlowCache {
     if (ev.frameNo !== this.missFrameNo || ev.buf !== this.missBuf || ev.start !== this.missStart || ev.end !== this.missEnd) return;
     if (ev.transport !== 'udp' || ev.tunnel.length !== 0 || ((ev.srcPort << 16) | ev.dstPort) !== this.missPorts) return;
     this.missFrameNo = -1;
-    if (this.size >= MAX_FLOWS) this.clear();
-    let at = this.find(this.missSrc, this.missDst, this.missPorts);
-    if (at < 0) {
-      at = -1 - at;
-      this.keys[at * 3] = this.missSrc;
-      this.keys[at * 3 + 1] = this.missDst;
-      this.keys[at * 3 + 2] = this.missPorts;
-      this.size++;
-    } else this.flush(); // (its queued packets keep the flow they were queued on)
-    this.flows[at] = { slot, meta: new FlowMeta(ev.src, ev.dst, ev.srcPort, ev.dstPort, ev.tunnel), permit: undefined, permitSsrc: 0, permitPt: -1, permitBinding: undefined, head: -1, tail: -1 };
+    const table = this.missTable;
+    if (table.size >= MAX_FLOWS) {
+      this.flush();
+      table.clear();
+    }
+    const key = this.missKey.subarray(0, table.width);
+    let at = table.find(key);
+    if (at < 0) at = table.add(-1 - at, key);
+    else this.flush(); // (its queued packets keep the flow they were queued on)
+    table.flows[at] = { slot, meta: new FlowMeta(ev.src, ev.dst, ev.srcPort, ev.dstPort, ev.tunnel), permit: undefined, permitSsrc: 0, permitPt: -1, permitBinding: undefined, head: -1, tail: -1 };
   }
 
   private queue(flow: Flow, frameNo: number, ts: number, start: number, end: number, buf: Uint8Array): void {
@@ -255,19 +324,42 @@ export class RtpFlowCache {
     this.horizon = this.handlers.rtpHorizon?.() ?? Infinity;
   }
 
+}
+
+/** Flows by exact key (`width` words), open addressing; when full it is cleared (the walk relearns). */
+class FlowTable {
+  readonly keys: Int32Array;
+  readonly flows: (Flow | undefined)[] = new Array<Flow | undefined>(SLOTS).fill(undefined);
+  size = 0;
+
+  constructor(readonly width: number) {
+    this.keys = new Int32Array(SLOTS * width);
+  }
+
   /** The slot holding the key, or -1 − the empty slot where it would go. */
-  private find(src: number, dst: number, ports: number): number {
-    let h = Math.imul(src ^ Math.imul(dst, 0x9e3779b1) ^ Math.imul(ports, 0x85ebca6b), 0xc2b2ae35);
+  find(key: Int32Array): number {
+    const width = this.width;
+    let h = 0x811c9dc5;
+    for (let w = 0; w < width; w++) h = Math.imul(h ^ (key[w] as number), 0x9e3779b1);
     h ^= h >>> 15;
     const keys = this.keys;
     for (let i = h & (SLOTS - 1); ; i = (i + 1) & (SLOTS - 1)) {
       if (this.flows[i] === undefined) return -1 - i;
-      if (keys[i * 3] === src && keys[i * 3 + 1] === dst && keys[i * 3 + 2] === ports) return i;
+      const base = i * width;
+      let w = 0;
+      while (w < width && keys[base + w] === key[w]) w++;
+      if (w === width) return i;
     }
   }
 
-  private clear(): void {
-    this.flush();
+  /** Puts the key in the empty slot `at` (from find); returns `at`. */
+  add(at: number, key: Int32Array): number {
+    this.keys.set(key, at * this.width);
+    this.size++;
+    return at;
+  }
+
+  clear(): void {
     this.flows.fill(undefined);
     this.size = 0;
   }

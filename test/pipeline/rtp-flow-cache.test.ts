@@ -16,10 +16,10 @@ import { AmrExtractor } from '../../src/analysis/amr-extract/extractor.js';
 import type { ExtractSink } from '../../src/analysis/amr-extract/types.js';
 import { RtpStreamTable } from '../../src/analysis/rtp-streams.js';
 import { MemoryByteSink } from '../../src/media/byte-sink.js';
-import { tempCaptureFile, writePcap, type FixtureRecord } from '../fixtures/capture-writer.js';
+import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW, tempCaptureFile, writePcap, type FixtureRecord } from '../fixtures/capture-writer.js';
 import { buildRtp, synthFrames } from '../fixtures/amr-frames.js';
 import { amrFormat, amrRtpPackets, buildCallCapture, callFlow, plainRtpPackets, reInvite, telephoneEventFormat, type CallSpec, type SdpSpec } from '../fixtures/call-capture.js';
-import { concat, ethernet, ipv4, ipv4Fragments, PROTO, udp } from '../fixtures/packets.js';
+import { concat, ethernet, ipv4, ipv4Fragments, ipv6, PROTO, sll, sll2, udp } from '../fixtures/packets.js';
 import { corpusCaptures, repoRoot } from '../support/environment.js';
 
 class Sink extends MemoryByteSink implements ExtractSink {
@@ -110,12 +110,12 @@ async function compareWithAndWithout(path: string): Promise<Compared> {
 const WB = (pt: number): SdpSpec['formats'][number] => amrFormat(pt, true, { octetAlign: true, modeChangeCapability: 2, maxRed: 0 });
 const NB = (pt: number): SdpSpec['formats'][number] => amrFormat(pt, false, { octetAlign: false, modeChangeCapability: 2, maxRed: 0 });
 
-function calls(): CallSpec[] {
+function calls(ipv6 = false): CallSpec[] {
   const out: CallSpec[] = [];
   // Four calls talking at once, ending at different times; media goes on for 3 s after each BYE.
   for (let c = 0; c < 4; c++) {
-    const caller = { ip: `192.0.2.${10 + c}` };
-    const callee = { ip: `198.51.100.${20 + c}` };
+    const caller = { ip: ipv6 ? `2001:db8:a::${10 + c}` : `192.0.2.${10 + c}` };
+    const callee = { ip: ipv6 ? `2001:db8:b::${20 + c}` : `198.51.100.${20 + c}` };
     const offer: SdpSpec = { port: 40000 + 2 * c, formats: [WB(96), telephoneEventFormat(100, 16000)] };
     const answer: SdpSpec = { port: 50000 + 2 * c, formats: [WB(96), telephoneEventFormat(100, 16000)] };
     const byeAt = 5 + 2 * c;
@@ -338,3 +338,75 @@ test('permits: given for a steady stream, closed by a packet that is not, by a f
   extractor.finish();
   assert.ok(given.every((g) => !g.permit.open), 'completing the files closed every permit');
 });
+
+/** The Ethernet frame's payload (after any VLAN tags) and its EtherType. */
+function unwrapEthernet(frame: Uint8Array): { type: number; payload: Uint8Array } {
+  let at = 12;
+  let type = ((frame[at] as number) << 8) | (frame[at + 1] as number);
+  while (type === 0x8100) {
+    at += 4;
+    type = ((frame[at] as number) << 8) | (frame[at + 1] as number);
+  }
+  return { type, payload: frame.subarray(at + 2) };
+}
+
+/** The same frames on another link: Linux cooked v1 / v2, raw IP, or Ethernet with a VLAN tag on every frame (two on those that had one). */
+function relink(input: FixtureRecord[], link: 'sll' | 'sll2' | 'raw' | 'vlan'): { records: FixtureRecord[]; linkType: number } {
+  const records = input.map((r) => {
+    const { type, payload } = unwrapEthernet(r.bytes);
+    const cut = (r.origLen ?? r.bytes.length) - r.bytes.length;
+    let bytes: Uint8Array;
+    if (link === 'sll') bytes = sll({ protocol: type }, payload);
+    else if (link === 'sll2') bytes = sll2({ protocol: type }, payload);
+    else if (link === 'raw') bytes = payload;
+    else bytes = concat(r.bytes.subarray(0, 12), Uint8Array.of(0x81, 0x00, 0x00, 0x05), r.bytes.subarray(12));
+    return { ...r, bytes, origLen: bytes.length + cut };
+  });
+  return { records, linkType: link === 'sll' ? LINKTYPE_LINUX_SLL : link === 'sll2' ? LINKTYPE_LINUX_SLL2 : link === 'raw' ? LINKTYPE_RAW : LINKTYPE_ETHERNET };
+}
+
+test('the flow cache changes nothing on other links: Linux cooked v1 and v2, raw IP, VLAN tags', async (t: TestContext) => {
+  const built = buildCallCapture(calls());
+  const { records: rough } = roughen(records(built.pcap()));
+  const rtpFrames = rough.length - built.frames.filter((f) => f.kind === 'sip').length;
+  for (const link of ['sll', 'sll2', 'raw', 'vlan'] as const) {
+    const { records: relinked, linkType } = relink(rough, link);
+    const { cache } = await compareWithAndWithout(tempCaptureFile(t, `${link}.pcap`, writePcap(relinked, { nanosecond: true, linkType })));
+    const taken = cache.get('extract-amr')?.taken ?? 0;
+    assert.ok(taken > rtpFrames * 0.8, `${link}: ${taken} of ${rtpFrames} RTP frames taken`);
+  }
+});
+
+test('the flow cache changes nothing on IPv6, extension headers and fragments included', async (t: TestContext) => {
+  const built = buildCallCapture(calls(true));
+  let n = 0;
+  const kinds = new Map<string, number>();
+  const rough = records(built.pcap()).map((r) => {
+    const { type, payload } = unwrapEthernet(r.bytes);
+    if (type !== 0x86dd || payload[6] !== PROTO.udp) return r;
+    const segment = payload.subarray(40);
+    const dstPort = ((segment[2] as number) << 8) | (segment[3] as number);
+    const srcPort = ((segment[0] as number) << 8) | (segment[1] as number);
+    if (dstPort === 5060 || srcPort === 5060) return r;
+    n++;
+    const src = ipv6Text(payload.subarray(8, 24));
+    const dst = ipv6Text(payload.subarray(24, 40));
+    // A destination-options header (RFC 8200 §4.6), or a fragment header on an atomic fragment (RFC 6946).
+    const kind = n % 31 === 4 ? 'destination-options' : n % 37 === 9 ? 'atomic-fragment' : n % 41 === 13 ? 'cut' : undefined;
+    if (kind === undefined) return r;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    if (kind === 'cut') return { ...r, bytes: r.bytes.subarray(0, r.bytes.length - 2), origLen: r.bytes.length };
+    const ext = kind === 'destination-options' ? [{ type: 60 }] : [{ type: 44, data: new Uint8Array(6) }];
+    return { ...r, bytes: ethernet({}, ipv6({ src, dst, nextHeader: PROTO.udp, extHeaders: ext }, udp({ srcPort, dstPort }, segment.subarray(8)))) };
+  });
+  for (const kind of ['destination-options', 'atomic-fragment', 'cut']) assert.ok((kinds.get(kind) ?? 0) >= 2, `${kind}: ${kinds.get(kind) ?? 0}`);
+  const rtpFrames = rough.length - built.frames.filter((f) => f.kind === 'sip').length;
+  const { cache } = await compareWithAndWithout(tempCaptureFile(t, 'v6.pcap', writePcap(rough, { nanosecond: true })));
+  for (const [name, c] of cache) assert.ok(c.taken > rtpFrames * 0.8, `${name}: ${c.taken} of ${rtpFrames} RTP frames taken`);
+});
+
+function ipv6Text(bytes: Uint8Array): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] as number) << 8) | (bytes[i + 1] as number)).toString(16));
+  return groups.join(':');
+}
