@@ -1,13 +1,19 @@
-// An exact-match flow cache for RTP over Ethernet / IPv4 / UDP (the idea of Open vSwitch's
-// microflow cache): most frames of a VoLTE capture are RTP of a few hundred flows whose SDP is
-// long settled, and for them the full walk — link, IP, UDP, port rules, binding lookup by
-// address text — always ends the same way. The first packet of a flow takes that walk; when the
-// dispatcher finds the datagram bound by destination (RFC 3264 §5.1: the SDP author receives
-// there), the cache learns <source, destination, ports> with the binding's slot. Later frames
-// with the same key and a plain header (IPv4 without options or fragmentation, lengths that
-// fit) go straight to the dispatcher's RTP handling, counted as the walk would have counted
-// them. Anything else — another link type, VLAN tags, options, fragments, a tunnel, a binding
-// replaced or evicted since (the slot says), RTCP, a packet that is not RTP — takes the walk.
+// An exact-match flow cache for RTP (the idea of Open vSwitch's microflow cache): most frames of
+// a VoLTE capture are RTP of a few hundred flows whose SDP is long settled, and for them the full
+// walk — link, IP, UDP, port rules, binding lookup by address text — always ends the same way.
+// The first packet of a flow takes that walk; when the dispatcher finds the datagram bound by
+// destination (RFC 3264 §5.1: the SDP author receives there), the cache learns <ports, source,
+// destination> with the binding's slot. Later frames with the same key and a plain header go
+// straight to the dispatcher's RTP handling, counted as the walk would have counted them: on
+// Ethernet (at most one VLAN tag), Linux cooked v1 / v2 or raw IP; IPv4 without options or
+// fragmentation, or IPv6 with UDP as its next header; lengths that fit. Anything else — tag
+// stacks, options, extension headers, fragments, tunnels, a binding replaced or evicted since
+// (the slot says), RTCP, a packet that is not RTP — takes the walk.
+//
+// Packets the handler permits (PassHandlers.rtpPermit: its stream is steady, their capture time
+// is before its horizon) wait in a queue of offsets into the chunk and are handed on grouped by
+// flow: before the chunk is read into again, and before any other event reaches a handler, so
+// that whatever depends on order across streams still sees capture order.
 import { frameTime, type Frame } from '../capture/frame.js';
 import type { NetDecoder } from '../net/decoder.js';
 import type { PayloadEvent, TunnelHop } from '../net/events.js';
