@@ -219,11 +219,12 @@ export class RtpFlowCache {
     }
     const ts = frameTime(frame);
     // The common packet, queued when permitted: RTP version 2 with no padding, extension or CSRC
-    // (its 12-byte header fits: nothing can fail to decode), and a marker / payload type octet
-    // that cannot make it RTCP multiplexed on the port (RFC 5761 §4: 200–204).
+    // (its 12-byte header fits: nothing can fail to decode), and not what the walk takes for
+    // RTCP multiplexed on the port (RFC 5761 §4: a marker and payload type octet of 200 or more
+    // that names an RTCP packet type, with a length that fits).
     const b1 = b[start + 1] as number;
     const permit = flow.permit;
-    if (permit !== undefined && permit.open && b[start] === 0x80 && (b1 & 0x7f) === flow.permitPt && (b1 < 200 || b1 > 204) && ts < this.horizon && i32(b, start + 8) === flow.permitSsrc && binding === flow.permitBinding) {
+    if (permit !== undefined && permit.open && b[start] === 0x80 && (b1 & 0x7f) === flow.permitPt && ts < this.horizon && i32(b, start + 8) === flow.permitSsrc && binding === flow.permitBinding && (b1 < 200 || !looksLikeRtcp(b, start, payloadEnd))) {
       if (b !== this.queueBuf || this.queued === MAX_QUEUED) this.flush();
       this.queue(flow, frame.frameNo, ts, start, payloadEnd, b);
       this.net.countDecoded(layers);

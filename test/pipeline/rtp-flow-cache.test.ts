@@ -410,3 +410,21 @@ function ipv6Text(bytes: Uint8Array): string {
   for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] as number) << 8) | (bytes[i + 1] as number)).toString(16));
   return groups.join(':');
 }
+
+test('a packet the walk takes for RTCP (RFC 5761 §4) is never queued as RTP, whatever its payload type', async (t: TestContext) => {
+  // Payload type 77 with the marker set is the octet 205 (RTCP RTPFB): while the sequence number
+  // is small the length field fits the datagram, and the walk counts the packet as RTCP.
+  const a = amrRtpPackets({ wideband: true, octetAligned: true, payloadType: 77, ssrc: 0x7777, frames: synthFrames(true, 8, 200), start: 0.6, firstSequence: 0 });
+  const packets = a.packets.map((p, i) => {
+    const bytes = p.bytes.slice();
+    if (i > 3 && i < 18) bytes[1] = (bytes[1] as number) | 0x80;
+    return { ...p, bytes };
+  });
+  const sdp = (port: number): SdpSpec => ({ port, formats: [WB(77)] });
+  const built = buildCallCapture([{ callId: 'rtcp@test', caller: { ip: '192.0.2.80' }, callee: { ip: '198.51.100.80' }, steps: [...callFlow({ offer: sdp(45000), answer: sdp(55000), byeAt: 9 }), { from: 'caller', packets }] }]);
+  const path = tempCaptureFile(t, 'rtcp.pcap', built.pcap());
+  const walked = await runPass(path, {}, { rtpFlowCache: false });
+  assert.ok((walked.app.messages.get('rtcp') ?? 0) >= 3, `the walk counts some packets as RTCP: ${JSON.stringify([...walked.app.messages])}`);
+  const { cache } = await compareWithAndWithout(path);
+  assert.ok((cache.get('extract-amr')?.queued ?? 0) > 100);
+});
