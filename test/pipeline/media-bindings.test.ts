@@ -74,3 +74,22 @@ test('over the limit the oldest binding goes first, whatever port it shares', ()
   assert.equal(b.lookup('10.1.0.9', 7018)?.callId, 'n9');
   assert.equal(b.lookup('10.0.0.4', 4000), undefined);
 });
+
+test('a slot kept by a flow cache follows its pair: the later SDP’s binding, then nothing once evicted', () => {
+  const b = new MediaBindings(4);
+  b.bindSdp(sdp('10.0.0.1', 4000), 'first', 1);
+  const slot = b.slot('10.0.0.1', 4000);
+  assert.equal(slot?.binding?.callId, 'first');
+  b.bindSdp(sdp('10.0.0.1', 4000, [], 97, 'AMR/8000'), 'second', 9);
+  assert.equal(b.slot('10.0.0.1', 4000), slot, 'set again: the same slot');
+  assert.equal(slot?.binding?.callId, 'second');
+  assert.equal(slot?.binding, b.lookup('10.0.0.1', 4000));
+  // Two more media lines (RTP and RTCP each) fill the table of 4: the oldest pairs leave.
+  b.bindSdp(sdp('10.0.0.2', 5000), 'third', 10);
+  b.bindSdp(sdp('10.0.0.3', 6000), 'fourth', 11);
+  assert.equal(b.lookup('10.0.0.1', 4000), undefined);
+  assert.equal(slot?.binding, undefined, 'evicted: the slot is empty');
+  b.bindSdp(sdp('10.0.0.1', 4000), 'again', 12);
+  assert.notEqual(b.slot('10.0.0.1', 4000), slot, 'bound anew: a new slot');
+  assert.equal(slot?.binding, undefined, 'the old slot stays empty');
+});
