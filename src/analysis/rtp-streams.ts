@@ -6,7 +6,8 @@
 // in sequence (RFC 3550 A.1 probation) and are held until their format is known.
 import { isDecodeError } from '../decode-error.js';
 import { flowLabel, type Transport, type TunnelHop } from '../net/events.js';
-import type { PassHandlers, RtpEvent, RtpPermit, SipEvent } from '../pipeline/events.js';
+import type { PassHandlers, QueuedRtp, RtpEvent, RtpPermit, SipEvent } from '../pipeline/events.js';
+import { readU16, readU32 } from '../protocols/rtp/big-endian.js';
 import type { MediaBinding } from '../pipeline/media-bindings.js';
 import { detectAmrFormat } from '../protocols/amr/detect.js';
 import type { AmrPayloadOptions } from '../protocols/amr/types.js';
@@ -244,6 +245,8 @@ const MAX_REJECTED_KEPT = 65536;
 const RTP_SEQ_MOD = 0x10000;
 // Streams with packets queued at once (each run holds at most RUN_PACKETS): beyond, all are handed on.
 const MAX_RUNS = 1024;
+/** RFC 3550 §5.1: the fixed header, all a queued packet has before its payload. */
+const RTP_FIXED_HEADER = 12;
 /** RFC 3551 §6: payload type 13 is comfort noise (RFC 3389). */
 const PT_CN = 13;
 /** RFC 3551 §3: 96–127 are dynamic payload types. */
@@ -298,7 +301,7 @@ export class RtpStreamTable {
    * be bound read, so queued packets may wait past it), RTP, and permits to queue steady packets.
    */
   handlers(): PassHandlers {
-    return { sip: (e) => this.sip(e), rtp: (e) => this.rtp(e), rtpPermit: (e) => this.permit(e), rtpHorizon: () => this.horizon(), sipPastQueuedRtp: () => true };
+    return { sip: (e) => this.sip(e), rtp: (e) => this.rtp(e), rtpPermit: (e) => this.permit(e), rtpHorizon: () => this.horizon(), sipPastQueuedRtp: () => true, rtpQueued: (p) => this.queued(p) };
   }
 
   /**
@@ -394,6 +397,38 @@ export class RtpStreamTable {
   }
 
   /**
+   * Packets the pass queued under a permit, one flow's in one call: taken when the stream is
+   * steady for the first and none reaches the listener's horizon (then it is steady for all:
+   * they only add to their own stream); false, before touching anything, otherwise.
+   */
+  queued(packets: QueuedRtp): boolean {
+    const { meta, buf } = packets;
+    const count = packets.count;
+    const first = packets.start[0] as number;
+    const ssrc = readU32(buf, first + 8);
+    const pt = (buf[first + 1] as number) & 0x7f;
+    if (meta.transport === 'websocket' || count === 0) return false;
+    let entry: StreamEntry | undefined;
+    if (meta === this.lastMeta && ssrc === this.lastSsrc) entry = this.lastEntry;
+    else entry = this.find(ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
+    if (entry === undefined || !this.steadyAt(entry, packets.binding, pt, packets.ts[0] as number)) return false;
+    const horizon = this.horizon();
+    for (let i = 0; i < count; i++) if ((packets.ts[i] as number) >= horizon) return false;
+    this.lastMeta = meta;
+    this.lastSsrc = ssrc;
+    this.lastEntry = entry;
+    // What the stream's run holds goes first; then these, each in order.
+    if (entry.run !== undefined) this.deliverRun(entry);
+    this.lastSteady = entry;
+    const format = entry.lastFormat as StreamFormat;
+    for (let i = 0; i < count; i++) {
+      const at = packets.start[i] as number;
+      this.deliver(entry, packets.frameNo[i] as number, packets.ts[i] as number, readU16(buf, at + 2), readU32(buf, at + 4), pt, (buf[at + 1] as number) >= 0x80, buf, at + RTP_FIXED_HEADER, packets.end[i] as number, format);
+    }
+    return true;
+  }
+
+  /**
    * Right after `event` was handled: may the pass queue packets like it (same stream, payload
    * type and binding) and hand them on later, grouped by flow? Yes while the stream is in its
    * steady state — such packets only add to their own stream — until the entry's state changes
@@ -437,13 +472,15 @@ export class RtpStreamTable {
 
   /** Whether the packet continues the stream as its last one did (same binding, same payload type), so that it can wait in a run. */
   private steady(entry: StreamEntry, event: RtpEvent): boolean {
-    const binding = event.binding;
+    return this.steadyAt(entry, event.binding, event.packet.payloadType, event.meta.ts);
+  }
+
+  private steadyAt(entry: StreamEntry, binding: MediaBinding | undefined, pt: number, ts: number): boolean {
     const format = entry.lastFormat;
     if (entry.state !== 'accepted' || binding === undefined || binding !== entry.lastBinding || format === undefined) return false;
-    const pt = event.packet.payloadType;
     if (pt !== format.payloadType || pt !== entry.lastPt || entry.info.callId === undefined) return false;
     const listener = this.listener;
-    return listener?.inOrder === undefined || !listener.inOrder(entry.info, event.meta.ts, format);
+    return listener?.inOrder === undefined || !listener.inOrder(entry.info, ts, format);
   }
 
   /** Hands on every queued run (stream by stream, each in its order). */

@@ -17,7 +17,7 @@ import type { RtpPacket } from '../protocols/rtp/types.js';
 import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
 import { WebSocketStream } from '../protocols/websocket/stream.js';
 import { looksLikeHttpHandshake } from '../protocols/websocket/handshake.js';
-import type { AppProblem, MessageMeta, PassHandlers, RtpEvent, RtpPermit, SipEvent } from './events.js';
+import type { AppProblem, MessageMeta, PassHandlers, QueuedRtp, RtpEvent, RtpPermit, SipEvent } from './events.js';
 import { MediaBindings, type BindingSlot, type MediaBinding } from './media-bindings.js';
 
 export const PORT_SIP = 5060;
@@ -224,6 +224,14 @@ export class AppDispatcher implements NetListener {
     const packet = decodeRtpAt(buf, start, end, this.rtpPacket);
     if (handler === undefined || isDecodeError(packet)) return;
     this.handRtp(handler, meta, packet, binding, 'destination');
+  }
+
+  /** The flow cache's queued packets of one flow, in one call when the handler takes them so (QueuedRtp); false: hand them on one by one. */
+  rtpQueuedOfFlow(packets: QueuedRtp): boolean {
+    const handler = this.handlers.rtpQueued;
+    if (handler === undefined || !handler(packets)) return false;
+    for (let i = 0; i < packets.count; i++) tally(this.rtpCount, packets.frameNo[i] as number);
+    return true;
   }
 
   /** Asked after a packet of the flow was handled in order (rtpOfFlow): the handler's permit to queue packets like it. */

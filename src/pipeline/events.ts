@@ -81,4 +81,26 @@ export interface PassHandlers {
   rtpHorizon?(): number;
   /** Whether this SIP event may be handled before RTP packets queued ahead of it (default: no, they are handed on first). */
   sipPastQueuedRtp?(event: SipEvent): boolean;
+  /**
+   * Queued packets of one flow handed on in one call rather than one rtp() call each; false
+   * (before handling any) to have them come through rtp() one by one.
+   */
+  rtpQueued?(packets: QueuedRtp): boolean;
+}
+
+/**
+ * Packets of one flow that waited under one permit (same SSRC, payload type and binding), in
+ * capture order: packet i is RTP version 2 without padding, extension or CSRC at
+ * buf[start[i], end[i]), its payload after the 12-byte header. The arrays may be longer than
+ * `count`; everything is valid during the call only.
+ */
+export interface QueuedRtp {
+  readonly meta: MessageMeta;
+  readonly binding: MediaBinding;
+  readonly buf: Uint8Array;
+  readonly count: number;
+  readonly frameNo: Float64Array;
+  readonly ts: Float64Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
 }

@@ -23,7 +23,7 @@ import { isDecodeError } from '../decode-error.js';
 import { RtpPacketRecord, decodeRtpAt } from '../protocols/rtp/decode.js';
 import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
 import type { AppDispatcher } from './dispatch.js';
-import type { MessageMeta, PassHandlers, RtpPermit } from './events.js';
+import type { MessageMeta, PassHandlers, QueuedRtp, RtpPermit } from './events.js';
 import type { BindingSlot, MediaBinding } from './media-bindings.js';
 
 const IPV4_HEADER = 20; // IHL 5: no options
@@ -43,6 +43,9 @@ const SLOTS = MAX_FLOWS * 2; // open addressing, power of two, at most half full
 const ETH = 1 << Layer.Eth;
 const VLAN = 1 << Layer.Vlan;
 
+/** Packets queued at once (a chunk of capture holds fewer, typically): beyond, the queue is handed on. */
+const MAX_QUEUED = 1 << 16;
+
 /** The meta of one flow's packets: the flow fixed, the frame refilled per packet (RtpEvent contract). */
 class FlowMeta implements MessageMeta {
   frameNo = 0;
@@ -61,6 +64,18 @@ class FlowMeta implements MessageMeta {
   }
 }
 
+class QueuedRun implements QueuedRtp {
+  // (Set before every call.)
+  meta!: MessageMeta;
+  binding!: MediaBinding;
+  buf: Uint8Array = new Uint8Array(0);
+  count = 0;
+  readonly frameNo = new Float64Array(MAX_QUEUED);
+  readonly ts = new Float64Array(MAX_QUEUED);
+  readonly start = new Int32Array(MAX_QUEUED);
+  readonly end = new Int32Array(MAX_QUEUED);
+}
+
 interface Flow {
   readonly slot: BindingSlot;
   readonly meta: FlowMeta;
@@ -74,8 +89,6 @@ interface Flow {
   tail: number;
 }
 
-/** Packets queued at once (a chunk of capture holds fewer, typically): beyond, the queue is handed on. */
-const MAX_QUEUED = 1 << 16;
 
 export class RtpFlowCache {
   private readonly v4 = new FlowTable(KEY_V4);
@@ -102,6 +115,8 @@ export class RtpFlowCache {
   /** Flows with queued packets, in the order of their first. */
   private readonly queuedFlows: Flow[] = [];
   private readonly rtp = new RtpPacketRecord();
+  /** One flow's queued packets as handed on (refilled per flow). */
+  private readonly run = new QueuedRun();
   private horizon = Infinity;
   private readonly permits: boolean;
   /** Frames taken past the walk, and of those queued (for tests and the benchmark). */
@@ -267,16 +282,40 @@ export class RtpFlowCache {
     const count = this.queued;
     this.queued = 0;
     this.queueBuf = undefined;
+    const run = this.run;
+    run.buf = buf;
     for (let f = 0; f < flows.length; f++) {
       const flow = flows[f] as Flow;
       const meta = flow.meta;
       const binding = flow.permitBinding as MediaBinding;
-      for (let i = flow.head; i >= 0; i = this.qNext[i] as number) {
-        meta.frameNo = this.qFrameNo[i] as number;
-        meta.ts = this.qTs[i] as number;
-        this.hand(flow, binding, buf, this.qStart[i] as number, this.qEnd[i] as number);
+      // The flow's packets side by side, for the handler to take in one call.
+      let n = 0;
+      for (let i = flow.head; i >= 0; i = this.qNext[i] as number, n++) {
+        run.frameNo[n] = this.qFrameNo[i] as number;
+        run.ts[n] = this.qTs[i] as number;
+        run.start[n] = this.qStart[i] as number;
+        run.end[n] = this.qEnd[i] as number;
       }
       flow.head = flow.tail = -1;
+      run.meta = meta;
+      run.binding = binding;
+      run.count = n;
+      meta.frameNo = run.frameNo[0] as number;
+      meta.ts = run.ts[0] as number;
+      let taken: boolean;
+      try {
+        taken = this.dispatcher.rtpQueuedOfFlow(run);
+      } catch (e) {
+        // As decode() reports a failure inside a layer (the packets are not handed on again).
+        this.net.internalError(meta.frameNo, e);
+        continue;
+      }
+      if (taken) continue;
+      for (let i = 0; i < n; i++) {
+        meta.frameNo = run.frameNo[i] as number;
+        meta.ts = run.ts[i] as number;
+        this.hand(flow, binding, buf, run.start[i] as number, run.end[i] as number);
+      }
     }
     flows.length = 0;
     this.queuedTotal += count;

@@ -54,6 +54,16 @@ const consumers: Record<string, () => { handlers: PassHandlers; outcome: () => O
       outcome: () => JSON.stringify({ report: x.finish(), bytes: [...files].map(([name, s]) => `${name} ${Buffer.from(s.bytes()).toString('base64')}`) }),
     };
   },
+  // The same, with queued packets handed on one by one (rtp() per packet) rather than per flow.
+  'extract-amr, queued one by one': () => {
+    const files = new Map<string, Sink>();
+    const x = new AmrExtractor({ sinks: (name) => files.set(name, new Sink()).get(name) as Sink });
+    const { rtpQueued: _batch, ...handlers } = x.handlers();
+    return {
+      handlers,
+      outcome: () => JSON.stringify({ report: x.finish(), bytes: [...files].map(([name, s]) => `${name} ${Buffer.from(s.bytes()).toString('base64')}`) }),
+    };
+  },
   streams: () => {
     const table = new RtpStreamTable();
     return { handlers: table.handlers(), outcome: () => JSON.stringify(table.finish()) };
