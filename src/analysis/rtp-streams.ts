@@ -271,11 +271,6 @@ export class RtpStreamTable {
   /** Streams whose runs began since runs were last all handed on (in that order); spare runs. */
   private readonly runs: StreamEntry[] = [];
   private readonly spareRuns: PacketRun[] = [];
-  // The entry of the last packet found (its meta object and SSRC), and the last stream whose packet was steady.
-  private lastMeta: RtpEvent['meta'] | undefined;
-  private lastSsrc = 0;
-  private lastEntry: StreamEntry | undefined;
-  private lastSteady: StreamEntry | undefined;
   private droppedStreams = 0;
   private droppedPackets = 0;
   private rejectedCandidates = 0;
@@ -323,28 +318,8 @@ export class RtpStreamTable {
   rtp(event: RtpEvent): void {
     const { packet, meta } = event;
     if (meta.transport === 'websocket') return;
-    let entry: StreamEntry | undefined;
-    // A flow's packets often come one after another (the pass hands on queued packets grouped by
-    // flow, with one meta object per flow): the entry of the last packet is tried first.
-    if (meta === this.lastMeta && packet.ssrc === this.lastSsrc) entry = this.lastEntry;
-    else {
-      entry = this.find(packet.ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
-      if (entry !== undefined) {
-        this.lastMeta = meta;
-        this.lastSsrc = packet.ssrc;
-        this.lastEntry = entry;
-      }
-    }
+    let entry = this.find(packet.ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
     if (entry !== undefined && this.steady(entry, event)) {
-      if (entry === this.lastSteady) {
-        // The stream's previous packet was steady too: no other stream came between, so there
-        // is nothing to gain from a run; what its run holds goes first.
-        if (entry.run !== undefined) this.deliverRun(entry);
-        const format = entry.lastFormat as StreamFormat;
-        this.deliver(entry, meta.frameNo, meta.ts, packet.sequence, packet.timestamp, format.payloadType, packet.marker, packet.buf, packet.payloadStart, packet.payloadEnd, format);
-        return;
-      }
-      this.lastSteady = entry;
       let run = entry.run;
       if (run === undefined) {
         if (this.runs.length >= MAX_RUNS) this.deliverRuns();
@@ -355,7 +330,6 @@ export class RtpStreamTable {
       if (run.add(meta.frameNo, meta.ts, packet.sequence, packet.timestamp, packet.marker, packet.buf, packet.payloadStart, packet.payloadEnd)) this.deliverRun(entry);
       return;
     }
-    this.lastSteady = undefined;
     if (this.runs.length > 0) this.deliverRuns();
     if (entry?.permit !== undefined) closePermit(entry);
     if (entry === undefined) {
@@ -402,24 +376,17 @@ export class RtpStreamTable {
    * they only add to their own stream); false, before touching anything, otherwise.
    */
   queued(packets: QueuedRtp): boolean {
-    const { meta, buf } = packets;
-    const count = packets.count;
+    const { meta, buf, count } = packets;
+    if (meta.transport === 'websocket' || count === 0) return false;
     const first = packets.start[0] as number;
     const ssrc = readU32(buf, first + 8);
     const pt = (buf[first + 1] as number) & 0x7f;
-    if (meta.transport === 'websocket' || count === 0) return false;
-    let entry: StreamEntry | undefined;
-    if (meta === this.lastMeta && ssrc === this.lastSsrc) entry = this.lastEntry;
-    else entry = this.find(ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
+    const entry = this.find(ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
     if (entry === undefined || !this.steadyAt(entry, packets.binding, pt, packets.ts[0] as number)) return false;
     const horizon = this.horizon();
     for (let i = 0; i < count; i++) if ((packets.ts[i] as number) >= horizon) return false;
-    this.lastMeta = meta;
-    this.lastSsrc = ssrc;
-    this.lastEntry = entry;
     // What the stream's run holds goes first; then these, each in order.
     if (entry.run !== undefined) this.deliverRun(entry);
-    this.lastSteady = entry;
     const format = entry.lastFormat as StreamFormat;
     for (let i = 0; i < count; i++) {
       const at = packets.start[i] as number;
@@ -626,7 +593,6 @@ export class RtpStreamTable {
   }
 
   private forget(entry: StreamEntry): void {
-    if (this.lastEntry === entry) this.lastMeta = this.lastEntry = undefined;
     const ssrc = entry.info.ssrc;
     const head = this.bySsrc.get(ssrc);
     if (head === entry) {
