@@ -6,9 +6,10 @@
 // destination> with the binding's slot. Later frames with the same key and a plain header go
 // straight to the dispatcher's RTP handling, counted as the walk would have counted them: on
 // Ethernet (at most one VLAN tag), Linux cooked v1 / v2 or raw IP; IPv4 without options or
-// fragmentation, or IPv6 with UDP as its next header; lengths that fit. Anything else — tag
-// stacks, options, extension headers, fragments, tunnels, a binding replaced or evicted since
-// (the slot says), RTCP, a packet that is not RTP — takes the walk.
+// fragmentation, or IPv6 with UDP as its next header; lengths that fit; directly, or inside one
+// GTP-U G-PDU (the tunnel's TEID and addresses are part of the key). Anything else — tag
+// stacks, options, extension headers, fragments, ESP, nested tunnels, a binding replaced or
+// evicted since (the slot says), RTCP, a packet that is not RTP — takes the walk.
 //
 // Packets the handler permits (PassHandlers.rtpPermit: its stream is steady, their capture time
 // is before its horizon) wait in a queue of offsets into the chunk and are handed on grouped by
@@ -19,6 +20,8 @@ import type { NetDecoder } from '../net/decoder.js';
 import type { PayloadEvent, TunnelHop } from '../net/events.js';
 import { Layer } from '../net/layers.js';
 import { i32, u16 } from '../net/read.js';
+import { GTPU_G_PDU, GTPU_PORT, decodeGtpu, newGtpuHeader } from '../net/gtpu.js';
+import { ESP_PORT } from '../net/esp.js';
 import { isDecodeError } from '../decode-error.js';
 import { RtpPacketRecord, decodeRtpAt } from '../protocols/rtp/decode.js';
 import { looksLikeRtcp } from '../protocols/rtp/rtcp.js';
@@ -34,9 +37,12 @@ const PROTO_UDP = 17;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 const ARPHRD_NETLINK = 824; // Linux cooked captures of netlink carry no IP (link.ts)
-// Key words: ports (source << 16 | destination), then the source and the destination address.
-const KEY_V4 = 3;
-const KEY_V6 = 9;
+// Key words: the ports (source << 16 | destination) of the innermost UDP, the source and destination
+// address (1 or 4 words each), and in GTP-U the TEID and the inner addresses after the outer ones.
+const MAX_KEY = 1 + 8 + 1 + 8;
+const IPV4 = 1 << Layer.Ipv4;
+const IPV6 = 1 << Layer.Ipv6;
+const UDP = 1 << Layer.Udp;
 /** Flows kept at once; when full, the cache starts again empty (the walk relearns). */
 const MAX_FLOWS = 4096;
 const SLOTS = MAX_FLOWS * 2; // open addressing, power of two, at most half full
@@ -91,13 +97,18 @@ interface Flow {
 
 
 export class RtpFlowCache {
-  private readonly v4 = new FlowTable(KEY_V4);
-  private readonly v6 = new FlowTable(KEY_V6);
-  // The key of the frame being looked up, per IP version; the table and key of the frame that missed.
-  private readonly key4 = new Int32Array(KEY_V4);
-  private readonly key6 = new Int32Array(KEY_V6);
-  private missTable: FlowTable = this.v4;
-  private readonly missKey = new Int32Array(KEY_V6);
+  /** A table per shape of key: [IPv4, IPv6] alone, then in GTP-U: [v4 in v4, v6 in v4, v4 in v6, v6 in v6]. */
+  private readonly tables: (FlowTable | undefined)[] = [];
+  // The key of the frame being looked up; the table and key of the frame that missed.
+  private readonly key = new Int32Array(MAX_KEY);
+  private missTable: FlowTable | undefined;
+  private readonly missKey = new Int32Array(MAX_KEY);
+  private missTeid = -1;
+  // What ipUdp() found: the IP layer's bit, and the UDP datagram at b[udp, udpEnd).
+  private ipLayer = 0;
+  private udp = 0;
+  private udpEnd = 0;
+  private readonly gtpu = newGtpuHeader();
   // The frame that missed, where the walk may find its datagram (learn() checks it is that one).
   private missFrameNo = -1;
   private missBuf: Uint8Array | undefined;
@@ -184,40 +195,37 @@ export class RtpFlowCache {
       layers |= VLAN;
       if (type === 0x8100 || type === 0x88a8 || type === 0x9100) return false;
     }
-    let udp: number;
-    let ipEnd: number;
-    let table: FlowTable;
-    let key: Int32Array;
-    if (type === ETHERTYPE_IPV4) {
-      // Version 4 with a 20-byte header; no fragment (MF clear, offset 0, RFC 791 §3.1).
-      if (end - ip < IPV4_HEADER || b[ip] !== 0x45 || b[ip + 9] !== PROTO_UDP || (u16(b, ip + 6) & 0x3fff) !== 0) return false;
-      const total = u16(b, ip + 2);
-      ipEnd = ip + total;
-      if (total < IPV4_HEADER + UDP_HEADER || ipEnd > end) return false;
-      udp = ip + IPV4_HEADER;
-      layers |= (1 << Layer.Ipv4) | (1 << Layer.Udp);
-      table = this.v4;
-      key = this.key4;
-      key[1] = i32(b, ip + 12);
-      key[2] = i32(b, ip + 16);
-    } else if (type === ETHERTYPE_IPV6) {
-      // Version 6 with UDP right after the fixed header (no extension header, RFC 8200 §4), not a jumbogram.
-      if (end - ip < IPV6_HEADER || (b[ip] as number) >> 4 !== 6 || b[ip + 6] !== PROTO_UDP) return false;
-      const payloadLength = u16(b, ip + 4);
-      ipEnd = ip + IPV6_HEADER + payloadLength;
-      if (payloadLength < UDP_HEADER || ipEnd > end) return false;
-      udp = ip + IPV6_HEADER;
-      layers |= (1 << Layer.Ipv6) | (1 << Layer.Udp);
-      table = this.v6;
-      key = this.key6;
-      for (let w = 0; w < 8; w++) key[1 + w] = i32(b, ip + 8 + 4 * w);
-    } else return false;
-    const udpLength = u16(b, udp + 4);
-    if (udpLength < UDP_HEADER + RTP_FIXED_HEADER || udp + udpLength > ipEnd) return false;
-    const ports = i32(b, udp);
-    key[0] = ports;
+    // IP and UDP; in a GTP-U G-PDU (TS 29.281 §5), the IP and UDP it carries, once.
+    const key = this.key;
+    if (!this.ipUdp(b, type, ip, end, key, 1)) return false;
+    layers |= this.ipLayer | UDP;
+    let words = this.ipLayer === IPV6 ? 9 : 3;
+    let shape = this.ipLayer === IPV6 ? 1 : 0;
+    let udp = this.udp;
+    let ports = i32(b, udp);
+    let teid = -1;
+    if (ports >>> 16 === GTPU_PORT || (ports & 0xffff) === GTPU_PORT) {
+      const h = this.gtpu;
+      if (decodeGtpu(b, udp + UDP_HEADER, this.udpEnd, h) !== undefined || h.lengthExceeds || h.messageType !== GTPU_G_PDU || h.payloadStart >= h.payloadEnd) return false;
+      const version = (b[h.payloadStart] as number) >> 4;
+      teid = h.teid;
+      key[words++] = teid;
+      if (!this.ipUdp(b, version === 6 ? ETHERTYPE_IPV6 : version === 4 ? ETHERTYPE_IPV4 : -1, h.payloadStart, h.payloadEnd, key, words)) return false;
+      layers |= (1 << Layer.Gtpu) | this.ipLayer;
+      words += this.ipLayer === IPV6 ? 8 : 2;
+      shape = 2 + 2 * shape + (this.ipLayer === IPV6 ? 1 : 0);
+      udp = this.udp;
+      ports = i32(b, udp);
+    }
+    // What the walk follows further from here (GTP-U, UDP-encapsulated ESP) is not RTP of a flow.
+    const srcPort = ports >>> 16;
+    const dstPort = ports & 0xffff;
+    if (srcPort === GTPU_PORT || dstPort === GTPU_PORT || srcPort === ESP_PORT || dstPort === ESP_PORT) return false;
     const start = udp + UDP_HEADER;
-    const payloadEnd = udp + udpLength;
+    const payloadEnd = this.udpEnd;
+    if (payloadEnd - start < RTP_FIXED_HEADER) return false;
+    key[0] = ports;
+    const table = (this.tables[shape] ??= new FlowTable(words));
     const at = table.find(key);
     const flow = at < 0 ? undefined : table.flows[at];
     const binding = flow?.slot.binding;
@@ -228,6 +236,7 @@ export class RtpFlowCache {
       this.missStart = start;
       this.missEnd = payloadEnd;
       this.missPorts = ports;
+      this.missTeid = teid;
       this.missTable = table;
       this.missKey.set(key);
       return false;
@@ -265,6 +274,41 @@ export class RtpFlowCache {
       flow.permitBinding = binding;
       this.refreshHorizon();
     }
+    return true;
+  }
+
+  /**
+   * IPv4 without options or fragmentation, or IPv6 with UDP as its next header, at b[ip, end),
+   * holding a whole UDP datagram: its addresses go to key[at…] (1 or 4 words each), ipLayer, udp
+   * and udpEnd are set. False when the packet is not that plain (the walk then decides).
+   */
+  private ipUdp(b: Uint8Array, type: number, ip: number, end: number, key: Int32Array, at: number): boolean {
+    let udp: number;
+    let ipEnd: number;
+    if (type === ETHERTYPE_IPV4) {
+      // Version 4 with a 20-byte header; no fragment (MF clear, offset 0, RFC 791 §3.1).
+      if (end - ip < IPV4_HEADER || b[ip] !== 0x45 || b[ip + 9] !== PROTO_UDP || (u16(b, ip + 6) & 0x3fff) !== 0) return false;
+      const total = u16(b, ip + 2);
+      ipEnd = ip + total;
+      if (total < IPV4_HEADER + UDP_HEADER || ipEnd > end) return false;
+      udp = ip + IPV4_HEADER;
+      this.ipLayer = IPV4;
+      key[at] = i32(b, ip + 12);
+      key[at + 1] = i32(b, ip + 16);
+    } else if (type === ETHERTYPE_IPV6) {
+      // Version 6 with UDP right after the fixed header (no extension header, RFC 8200 §4), not a jumbogram.
+      if (end - ip < IPV6_HEADER || (b[ip] as number) >> 4 !== 6 || b[ip + 6] !== PROTO_UDP) return false;
+      const payloadLength = u16(b, ip + 4);
+      ipEnd = ip + IPV6_HEADER + payloadLength;
+      if (payloadLength < UDP_HEADER || ipEnd > end) return false;
+      udp = ip + IPV6_HEADER;
+      this.ipLayer = IPV6;
+      for (let w = 0; w < 8; w++) key[at + w] = i32(b, ip + 8 + 4 * w);
+    } else return false;
+    const udpLength = u16(b, udp + 4);
+    if (udpLength < UDP_HEADER || udp + udpLength > ipEnd) return false;
+    this.udp = udp;
+    this.udpEnd = udp + udpLength;
     return true;
   }
 
@@ -324,9 +368,12 @@ export class RtpFlowCache {
   /** From the dispatcher: a UDP datagram bound by destination. Learnt when it is the one the frame that missed carries. */
   learn(ev: PayloadEvent, slot: BindingSlot): void {
     if (ev.frameNo !== this.missFrameNo || ev.buf !== this.missBuf || ev.start !== this.missStart || ev.end !== this.missEnd) return;
-    if (ev.transport !== 'udp' || ev.tunnel.length !== 0 || ((ev.srcPort << 16) | ev.dstPort) !== this.missPorts) return;
+    if (ev.transport !== 'udp' || ((ev.srcPort << 16) | ev.dstPort) !== this.missPorts) return;
+    // The walk went through the one GTP-U hop the frame's key holds, or none.
+    const hop = ev.tunnel[0];
+    if (ev.tunnel.length !== (this.missTeid < 0 ? 0 : 1) || (hop !== undefined && (hop.kind !== 'gtpu' || hop.teid !== this.missTeid))) return;
     this.missFrameNo = -1;
-    const table = this.missTable;
+    const table = this.missTable as FlowTable;
     if (table.size >= MAX_FLOWS) {
       this.flush();
       table.clear();

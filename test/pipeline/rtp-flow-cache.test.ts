@@ -19,7 +19,7 @@ import { MemoryByteSink } from '../../src/media/byte-sink.js';
 import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW, tempCaptureFile, writePcap, type FixtureRecord } from '../fixtures/capture-writer.js';
 import { buildRtp, synthFrames } from '../fixtures/amr-frames.js';
 import { amrFormat, amrRtpPackets, buildCallCapture, callFlow, plainRtpPackets, reInvite, telephoneEventFormat, type CallSpec, type SdpSpec } from '../fixtures/call-capture.js';
-import { concat, ethernet, ipv4, ipv4Fragments, ipv6, PROTO, sll, sll2, udp } from '../fixtures/packets.js';
+import { concat, ethernet, gtpu, ipv4, ipv4Fragments, ipv6, PROTO, sll, sll2, udp } from '../fixtures/packets.js';
 import { corpusCaptures, repoRoot } from '../support/environment.js';
 
 class Sink extends MemoryByteSink implements ExtractSink {
@@ -437,4 +437,58 @@ test('a packet the walk takes for RTCP (RFC 5761 §4) is never queued as RTP, wh
   assert.ok((walked.app.messages.get('rtcp') ?? 0) >= 3, `the walk counts some packets as RTCP: ${JSON.stringify([...walked.app.messages])}`);
   const { cache } = await compareWithAndWithout(path);
   assert.ok((cache.get('extract-amr')?.queued ?? 0) > 100);
+});
+
+test('the flow cache changes nothing in GTP-U: IPv6 and IPv4 UEs (IPv4 transport), sequence numbers, extension headers, echo, cut frames', async (t: TestContext) => {
+  const sdp = (port: number): SdpSpec => ({ port, formats: [WB(96)] });
+  const calls: CallSpec[] = [0, 1].map((c) => {
+    const v6 = c === 0;
+    const ue = { ip: v6 ? '2001:db8:a::1' : '10.45.0.7', gtpu: { ran: '172.16.0.1', core: '172.16.0.2', uplinkTeid: 0x1111 + c, downlinkTeid: 0x2222 + c } };
+    const peer = { ip: v6 ? '2001:db8:b::9' : '10.99.0.9' };
+    const up = amrRtpPackets({ wideband: true, octetAligned: true, payloadType: 96, ssrc: 0x3000 + c, frames: synthFrames(true, 20 + c, 300), start: 0.6, lose: [9], delay: [30] });
+    const down = amrRtpPackets({ wideband: true, octetAligned: true, payloadType: 96, ssrc: 0x4000 + c, frames: synthFrames(true, 30 + c, 300), start: 0.61 });
+    return { callId: `gtpu-${c}@test`, caller: ue, callee: peer, steps: [...callFlow({ offer: sdp(40400 + c), answer: sdp(50400 + c), byeAt: 5 + c }), { from: 'caller' as const, packets: up.packets }, { from: 'callee' as const, packets: down.packets }] };
+  });
+  const built = buildCallCapture(calls);
+  let n = 0;
+  const kinds = new Map<string, number>();
+  const rough: FixtureRecord[] = [];
+  for (const r of records(built.pcap())) {
+    const outer = unwrapEthernet(r.bytes);
+    const v6 = outer.type === 0x86dd;
+    const ipHeader = v6 ? 40 : 20;
+    const u = outer.payload.subarray(ipHeader);
+    const isGtp = ((u[2] as number) << 8 | (u[3] as number)) === 2152;
+    if (!isGtp) {
+      rough.push(r);
+      continue;
+    }
+    n++;
+    const kind = n % 29 === 3 ? 'sequence' : n % 31 === 5 ? 'extension' : n % 37 === 7 ? 'echo' : n % 41 === 11 ? 'cut' : n % 43 === 13 ? 'vlan' : undefined;
+    if (kind === undefined) {
+      rough.push(r);
+      continue;
+    }
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    const teid = new DataView(u.buffer, u.byteOffset + 12, 4).getUint32(0);
+    const inner = u.subarray(16);
+    const src = v6 ? ipv6Text(outer.payload.subarray(8, 24)) : [...outer.payload.subarray(12, 16)].join('.');
+    const dst = v6 ? ipv6Text(outer.payload.subarray(24, 40)) : [...outer.payload.subarray(16, 20)].join('.');
+    const wrap = (g: Uint8Array): Uint8Array => {
+      const seg = udp({ srcPort: 2152, dstPort: 2152 }, g);
+      return ethernet({}, v6 ? ipv6({ src, dst, nextHeader: PROTO.udp }, seg) : ipv4({ src, dst, proto: PROTO.udp }, seg));
+    };
+    if (kind === 'sequence') rough.push({ ...r, bytes: wrap(gtpu({ teid, seq: n }, inner)) });
+    else if (kind === 'extension') rough.push({ ...r, bytes: wrap(gtpu({ teid, extHeaders: [{ type: 0x85, content: Uint8Array.of(0x10, 0x09) }] }, inner)) });
+    else if (kind === 'echo') rough.push({ ...r, bytes: wrap(gtpu({ teid: 0, seq: n, messageType: 1 }, new Uint8Array(0))) }, r);
+    else if (kind === 'cut') rough.push({ ...r, bytes: r.bytes.subarray(0, r.bytes.length - 3), origLen: r.bytes.length });
+    else rough.push({ ...r, bytes: concat(r.bytes.subarray(0, 12), Uint8Array.of(0x81, 0x00, 0x00, 0x07), r.bytes.subarray(12)) });
+  }
+  for (const kind of ['sequence', 'extension', 'echo', 'cut', 'vlan']) assert.ok((kinds.get(kind) ?? 0) >= 2, `${kind}: ${kinds.get(kind) ?? 0}`);
+  const rtpFrames = built.frames.filter((f) => f.kind === 'rtp').length;
+  const { cache } = await compareWithAndWithout(tempCaptureFile(t, 'gtpu.pcap', writePcap(rough, { nanosecond: true })));
+  for (const [name, c] of cache) {
+    assert.ok(c.taken > rtpFrames * 0.8, `${name}: ${c.taken} of ${rtpFrames} RTP frames taken`);
+    if (name !== 'event order') assert.ok(c.queued > c.taken / 2, `${name}: ${c.queued} of ${c.taken} queued`);
+  }
 });
