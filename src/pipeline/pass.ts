@@ -68,5 +68,5 @@ export async function runPass(path: string, handlers: PassHandlers, options: Pas
   net.finish();
   dispatcher.finish();
   const result = { capture, net: net.stats, app: dispatcher.stats };
-  return cache === undefined ? result : { ...result, rtpFlowCache: { taken: cache.hits, queued: cache.queuedTotal } };
+  return cache === undefined ? result : { ...result, rtpFlowCache: { taken: cache.taken, queued: cache.queuedTotal } };
 }

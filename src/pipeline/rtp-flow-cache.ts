@@ -95,7 +95,6 @@ interface Flow {
   tail: number;
 }
 
-
 export class RtpFlowCache {
   /** A table per shape of key: [IPv4, IPv6] alone, then in GTP-U: [v4 in v4, v6 in v4, v4 in v6, v6 in v6]. */
   private readonly tables: (FlowTable | undefined)[] = [];
@@ -131,7 +130,7 @@ export class RtpFlowCache {
   private horizon = Infinity;
   private readonly permits: boolean;
   /** Frames taken past the walk, and of those queued (for tests and the benchmark). */
-  hits = 0;
+  taken = 0;
   queuedTotal = 0;
 
   constructor(
@@ -252,7 +251,7 @@ export class RtpFlowCache {
       if (b !== this.queueBuf || this.queued === MAX_QUEUED) this.flush();
       this.queue(flow, frame.frameNo, ts, start, payloadEnd, b);
       this.net.countDecoded(layers);
-      this.hits++;
+      this.taken++;
       return true;
     }
     // What the walk would not hand on as RTP of this binding: RTCP multiplexed on the port, not RTP.
@@ -260,7 +259,7 @@ export class RtpFlowCache {
     const packet = decodeRtpAt(b, start, payloadEnd, this.rtp);
     if (isDecodeError(packet)) return false;
     this.net.countDecoded(layers);
-    this.hits++;
+    this.taken++;
     // In capture order: what waits goes first; then the handler may permit packets like this one.
     this.flush();
     const meta = flow.meta;
@@ -416,7 +415,6 @@ export class RtpFlowCache {
   private refreshHorizon(): void {
     this.horizon = this.handlers.rtpHorizon?.() ?? Infinity;
   }
-
 }
 
 /** Flows by exact key (`width` words), open addressing; when full it is cleared (the walk relearns). */
