@@ -1,25 +1,27 @@
 // AmrExtractor: every AMR / AMR-WB stream of a capture to its own file. Fed by the pass
 // handlers through an RtpStreamTable (which knows each packet's payload format), it decodes
-// each payload (RFC 4867 §4), lays the frames on the stream's 20 ms timeline (duplicates
-// dropped, reordering undone, gaps stored as NO_DATA) and streams them to a storage-format or
-// 3GP writer whose bytes go to a sink the caller provides. A codec change on a stream (a
+// each payload (RFC 4867 §4) and hands its frames to the segment's output (segment-output.ts),
+// which lays them on the stream's 20 ms timeline (duplicates dropped, reordering undone, gaps
+// stored as NO_DATA) and streams them to a storage-format or 3GP writer, in this thread or in an
+// output thread (output-thread.ts). A codec change on a stream (a
 // re-INVITE from AMR to AMR-WB) starts a new file; a change of payload mode does not, since the
 // storage format does not depend on it. The files of a call are completed shortly after its BYE.
 import { isDecodeError } from '../../decode-error.js';
 import type { PassHandlers, SipEvent } from '../../pipeline/events.js';
 import { decodeAmrFramesAt } from '../../protocols/amr/decode.js';
 import { AmrFrameList } from '../../protocols/amr/frame-list.js';
-import { AmrStorageWriter } from '../../media/amr-storage.js';
-import { ThreeGpAmrWriter } from '../../media/threegp.js';
 import { uniqueName } from '../../output/safe-name.js';
-import { AmrTimeline } from '../amr-timeline.js';
-import { RtpStreamTable, type AmrCodecOption, type RtpStreamInfo, type StreamFormat, type StreamPacket } from '../rtp-streams.js';
+import type { AmrTimelineStats } from '../amr-timeline.js';
+import { RtpStreamTable, type AmrCodecOption, type RtpStreamInfo, type RtpStreamsReport, type StreamFormat, type StreamPacket } from '../rtp-streams.js';
 import { streamFileName } from './naming.js';
+import { LocalSegmentOutputs, type SegmentOutput, type SegmentOutputs } from './segment-output.js';
 import { outputReport, streamVerdict } from './summary.js';
-import type { AmrContainer, AmrExtractReport, AmrOutputReport, AmrStreamResult, ExtractSink, ExtractSinkFactory, SkippedPackets } from './types.js';
+import type { AmrContainer, AmrExtractReport, AmrStreamResult, ExtractSinkFactory, SkippedPackets } from './types.js';
 
 export interface AmrExtractOptions {
-  readonly sinks: ExtractSinkFactory;
+  /** Where each segment's file goes: a sink per file name (written in this thread), or outputs that decide themselves. */
+  readonly sinks?: ExtractSinkFactory;
+  readonly outputs?: SegmentOutputs;
   readonly container?: AmrContainer;
   /** Codec of streams no SDP describes (--codec), and their payload mode (--octet-align). */
   readonly codec?: AmrCodecOption;
@@ -37,9 +39,7 @@ export interface AmrExtractOptions {
 interface Segment {
   readonly wideband: boolean;
   readonly file: string;
-  readonly sink: ExtractSink;
-  readonly writer: AmrStorageWriter | ThreeGpAmrWriter;
-  readonly timeline: AmrTimeline;
+  readonly output: SegmentOutput;
   readonly payloadFormats: string[];
   packets: number;
   readonly firstFrameNo: number;
@@ -47,11 +47,22 @@ interface Segment {
   lastFormat: StreamFormat | undefined;
 }
 
+/** A completed output file; its timeline's counts come when it is written. */
+interface FinishedSegment {
+  readonly file: string;
+  readonly wideband: boolean;
+  readonly payloadFormats: readonly string[];
+  readonly packets: number;
+  readonly firstFrameNo: number;
+  readonly lastFrameNo: number;
+  stats: AmrTimelineStats | undefined;
+}
+
 interface StreamExtraction {
   readonly stream: RtpStreamInfo;
   readonly selected: boolean;
   open: Segment | undefined;
-  readonly outputs: AmrOutputReport[];
+  readonly outputs: FinishedSegment[];
   readonly skipped: Map<string, { packets: number; firstFrameNo: number }>;
 }
 
@@ -60,7 +71,7 @@ const DEFAULT_CLOSE_AFTER_BYE = 5;
 export class AmrExtractor {
   readonly table: RtpStreamTable;
   private readonly container: AmrContainer;
-  private readonly sinks: ExtractSinkFactory;
+  private readonly outputs: SegmentOutputs;
   private readonly callIds: ReadonlySet<string> | undefined;
   private readonly ssrcs: ReadonlySet<number> | undefined;
   private readonly closeAfterBye: number;
@@ -81,7 +92,9 @@ export class AmrExtractor {
   private failed: Error | undefined;
 
   constructor(options: AmrExtractOptions) {
-    this.sinks = options.sinks;
+    if (options.outputs !== undefined) this.outputs = options.outputs;
+    else if (options.sinks !== undefined) this.outputs = new LocalSegmentOutputs(options.sinks);
+    else throw new Error('AmrExtractor needs sinks or outputs');
     this.container = options.container ?? 'amr';
     this.callIds = options.callIds !== undefined && options.callIds.length > 0 ? new Set(options.callIds) : undefined;
     this.ssrcs = options.ssrcs !== undefined && options.ssrcs.length > 0 ? new Set(options.ssrcs.map((s) => s >>> 0)) : undefined;
@@ -122,10 +135,25 @@ export class AmrExtractor {
     return (method === 'BYE' || method === 'CANCEL') && callId !== undefined && this.byCall.has(callId);
   }
 
-  /** End of the capture: completes and commits every file, returns the summary. */
+  /** End of the capture: completes and commits every file, returns the summary (outputs written in this thread). */
   finish(): AmrExtractReport {
+    return this.report(this.complete());
+  }
+
+  /** finish() for outputs that may be written elsewhere: the summary once every file is written. */
+  async finishWritten(): Promise<AmrExtractReport> {
+    const table = this.complete();
+    await this.outputs.settle?.();
+    return this.report(table);
+  }
+
+  private complete(): RtpStreamsReport {
     const table = this.table.finish();
     if (this.failed === undefined) for (const x of this.order) this.close(x);
+    return table;
+  }
+
+  private report(table: RtpStreamsReport): AmrExtractReport {
     const reports = new Map(table.streams.map((s) => [s.id, s]));
     const streams: AmrStreamResult[] = [];
     let notSelected = 0;
@@ -137,8 +165,12 @@ export class AmrExtractor {
       const stream = reports.get(x.stream.id);
       if (stream === undefined) continue;
       const skipped: SkippedPackets[] = [...x.skipped].map(([reason, s]) => ({ reason, packets: s.packets, firstFrameNo: s.firstFrameNo }));
-      const { verdict, verdictText } = streamVerdict(x.outputs, skipped);
-      streams.push({ stream, outputs: x.outputs, skipped, verdict, verdictText });
+      const outputs = x.outputs.map((o) => {
+        if (o.stats === undefined) throw new Error(`${o.file}: not written yet (finishWritten() waits for it)`);
+        return outputReport(o.file, o.wideband, this.container, o.payloadFormats, o.packets, o.firstFrameNo, o.lastFrameNo, o.stats);
+      });
+      const { verdict, verdictText } = streamVerdict(outputs, skipped);
+      streams.push({ stream, outputs, skipped, verdict, verdictText });
     }
     return {
       container: this.container,
@@ -154,7 +186,7 @@ export class AmrExtractor {
 
   /** Drop every file not yet committed (after a failure or an interrupted pass). */
   abort(): void {
-    for (const segment of this.openSegments) segment.sink.abort();
+    for (const segment of this.openSegments) segment.output.abort();
     this.openSegments.clear();
   }
 
@@ -184,8 +216,7 @@ export class AmrExtractor {
     }
     segment.packets++;
     segment.lastFrameNo = packet.frameNo;
-    // The timeline copies what it keeps: one frame list serves every packet.
-    segment.timeline.pushFrames(packet.timestamp, packet.sequence, packet.frameNo, this.frames);
+    segment.output.push(packet.timestamp, packet.sequence, packet.frameNo, this.frames, packet.buf, packet.start, packet.end, amr);
   }
 
   /**
@@ -219,17 +250,14 @@ export class AmrExtractor {
 
   private openSegment(x: StreamExtraction, wideband: boolean, frameNo: number): Segment | undefined {
     const file = uniqueName(streamFileName(x.stream, wideband, this.container), this.usedNames);
-    let sink: ExtractSink;
+    let output: SegmentOutput;
     try {
-      sink = this.sinks(file);
+      output = this.outputs.open(file, wideband, this.container);
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       return undefined;
     }
-    const writer = this.container === '3gp' ? new ThreeGpAmrWriter(sink, wideband) : new AmrStorageWriter(sink, wideband);
-    // Frames go from the timeline's ring straight into the writer's buffer.
-    const timeline = new AmrTimeline({ wideband, sink: writer });
-    const segment: Segment = { wideband, file, sink, writer, timeline, payloadFormats: [], packets: 0, firstFrameNo: frameNo, lastFrameNo: frameNo, lastFormat: undefined };
+    const segment: Segment = { wideband, file, output, payloadFormats: [], packets: 0, firstFrameNo: frameNo, lastFrameNo: frameNo, lastFormat: undefined };
     x.open = segment;
     this.openSegments.add(segment);
     return segment;
@@ -241,17 +269,17 @@ export class AmrExtractor {
     if (segment === undefined) return;
     x.open = undefined;
     this.table.changed(x.stream);
-    segment.timeline.finish();
-    segment.writer.finish();
     this.openSegments.delete(segment);
+    const { file, wideband, payloadFormats, packets, firstFrameNo, lastFrameNo } = segment;
+    const finished: FinishedSegment = { file, wideband, payloadFormats, packets, firstFrameNo, lastFrameNo, stats: undefined };
     try {
-      segment.sink.commit();
+      segment.output.finish((stats) => (finished.stats = stats));
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    this.files.push(segment.file);
-    x.outputs.push(outputReport(segment.file, segment.wideband, this.container, segment.payloadFormats, segment.packets, segment.firstFrameNo, segment.lastFrameNo, segment.timeline.stats()));
+    this.files.push(file);
+    x.outputs.push(finished);
   }
 
   private closeEnded(now: number): void {
