@@ -1,5 +1,6 @@
 // The work of `imscap extract-amr` (registered in extract-amr.ts): one pass through the AMR
-// extractor, each stream to an atomic file in the output directory, then the summary.
+// extractor, each stream to an atomic file in the output directory (written by an output
+// thread), then the summary.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { runCapturePass } from './capture-pass.js';
@@ -9,9 +10,9 @@ import { chooseFormat } from './output.js';
 import { writeOut } from './io.js';
 import { codecChoice } from './streams.js';
 import { AmrExtractor } from '../analysis/amr-extract/extractor.js';
-import type { AmrContainer, ExtractSink } from '../analysis/amr-extract/types.js';
+import { ThreadSegmentOutputs, type OutputPlace } from '../analysis/amr-extract/output-thread.js';
+import type { AmrContainer } from '../analysis/amr-extract/types.js';
 import { OutputExistsError } from '../output/atomic-file.js';
-import { OutputQueue, QueuedAtomicFile } from '../output/queued-file.js';
 import { renderAmrExtractJson, renderAmrExtractText } from '../report/amr-extract.js';
 
 function chooseContainer(value: string): AmrContainer {
@@ -19,12 +20,14 @@ function chooseContainer(value: string): AmrContainer {
   throw new UsageError(`unknown container '${value}' (choose amr, 3gp)`);
 }
 
-/** An atomic file inside `outDir`; names come from packet data, so the directory is checked again. */
-function fileSink(queue: OutputQueue, outDir: string, existing: ReadonlySet<string>, name: string, force: boolean): ExtractSink {
-  const path = join(outDir, name);
-  if (dirname(resolve(path)) !== outDir) throw new UsageError(`refusing to write outside ${outDir}: ${name}`);
-  if (!force && existing.has(basename(path))) throw new OutputExistsError(path);
-  return new QueuedAtomicFile(queue, path, force, true);
+/** Where a stream file goes: inside `outDir` (names come from packet data, so the directory is checked again), never over an existing file without force. */
+function filePlace(outDir: string, existing: ReadonlySet<string>, force: boolean): OutputPlace {
+  return (name) => {
+    const path = join(outDir, name);
+    if (dirname(resolve(path)) !== outDir) throw new UsageError(`refusing to write outside ${outDir}: ${name}`);
+    if (!force && existing.has(basename(path))) throw new OutputExistsError(path);
+    return { path, force };
+  };
 }
 
 export async function runExtractAmr(capture: string, opts: ExtractOptions): Promise<void> {
@@ -41,29 +44,31 @@ export async function runExtractAmr(capture: string, opts: ExtractOptions): Prom
   // One listing instead of a stat per stream file (a file created meanwhile still fails the commit).
   const existing = new Set(readdirSync(outDir));
   const stop = new AbortController();
-  // Stream files are written by the thread pool while the pass decodes on.
-  const queue = new OutputQueue();
+  // Stream files are decoded, laid out and written by an output thread while the pass decodes on.
+  const outputs = new ThreadSegmentOutputs(filePlace(outDir, existing, opts.force === true));
   const extractor = new AmrExtractor({
-    sinks: (name) => fileSink(queue, outDir, existing, name, opts.force === true),
+    outputs,
     container,
     ...codec,
     callIds: opts.call,
     ssrcs,
     onFatal: () => stop.abort(),
   });
-  const failed = async (err: unknown): Promise<never> => {
-    extractor.abort();
-    await queue.settle();
-    throw extractor.failure ?? queue.failure ?? err;
-  };
   let report;
   try {
-    await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal, betweenChunks: () => queue.backpressure() });
-    report = extractor.finish();
+    await outputs.started();
+    await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal, betweenChunks: () => outputs.check() });
     if (extractor.failure !== undefined) throw extractor.failure;
-    await queue.drain();
+    report = await extractor.finishWritten();
+    if (extractor.failure !== undefined) throw extractor.failure;
   } catch (err) {
-    return failed(err);
+    try {
+      extractor.abort();
+    } finally {
+      // The output thread drops what is not committed and ends.
+      await outputs.settle().catch(() => undefined);
+    }
+    throw extractor.failure ?? outputs.failure ?? err;
   }
   const doc = { capture, outDir, ...report };
   writeOut(format === 'json' ? renderAmrExtractJson(doc) : renderAmrExtractText(doc));

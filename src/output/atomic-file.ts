@@ -75,15 +75,23 @@ export class AtomicFile {
   private readonly tempPath: string;
   private bytes = 0;
 
-  constructor(readonly path: string, private readonly force: boolean) {
+  /**
+   * `tempPath`: the temporary name to write under, chosen (and tracked for removal on signals)
+   * by the caller — a thread that writes for the main thread, which alone gets signals.
+   */
+  constructor(
+    readonly path: string,
+    private readonly force: boolean,
+    tempPath?: string,
+  ) {
     if (!force && existsSync(path)) throw new OutputExistsError(path);
-    this.tempPath = temporaryPathFor(path);
+    this.tempPath = tempPath ?? temporaryPathFor(path);
     try {
       this.fd = openSync(this.tempPath, 'wx', 0o644);
     } catch (err) {
       throw openFailure(path, err);
     }
-    trackTemporary(this.tempPath);
+    if (tempPath === undefined) trackTemporary(this.tempPath);
   }
 
   get size(): number {

@@ -1,0 +1,202 @@
+// Segment outputs written by an output thread (output-worker.ts): the pass only checks a file
+// may be written (its name, an existing file), sends the records of each segment — open, the
+// payload of each packet, close — through a ring of shared memory (segment-ring.ts), and goes on
+// decoding the capture. Decoding the AMR payloads, the timelines, the writers and the file calls
+// run on the other core. The temporary files are named (and removed on a signal) here.
+import { Worker } from 'node:worker_threads';
+import type { AmrFrameList } from '../../protocols/amr/frame-list.js';
+import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
+import { OutputDirectoryError, OutputExistsError, temporaryPathFor, trackTemporary, untrackTemporary } from '../../output/atomic-file.js';
+import type { AmrTimelineStats } from '../amr-timeline.js';
+import type { SegmentOutput, SegmentOutputs } from './segment-output.js';
+import { newRing, RingWriter } from './segment-ring.js';
+import type { AmrContainer } from './types.js';
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly path?: string;
+}
+
+export type OutputThreadMessage =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'failed'; readonly error: SerializedError }
+  | { readonly kind: 'done'; readonly written: readonly (readonly [number, AmrTimelineStats])[] };
+
+/** Where a file of that name goes, checked: throws when it may not be written (outside the directory, exists without --force). */
+export type OutputPlace = (fileName: string) => { readonly path: string; readonly force: boolean };
+
+const DEFAULT_RING = 8 << 20;
+/** The output thread, from the module beside this one; where the sources run as they are (tests, under tsx), tsx is registered in the thread first. */
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./output-worker.js', import.meta.url), { workerData });
+  const entry = JSON.stringify(new URL('./output-worker.ts', import.meta.url).href);
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true, workerData });
+}
+
+function revive(e: SerializedError): Error {
+  if (e.name === 'OutputExistsError' && e.path !== undefined) return new OutputExistsError(e.path);
+  if (e.name === 'OutputDirectoryError' && e.path !== undefined) return new OutputDirectoryError(e.path, e.message);
+  const error = new Error(e.message);
+  error.name = e.name;
+  return error;
+}
+
+export class ThreadSegmentOutputs implements SegmentOutputs {
+  private readonly writer: RingWriter;
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly formatIds = new Map<AmrPayloadOptions, number>();
+  private readonly finished = new Map<number, (stats: AmrTimelineStats) => void>();
+  private readonly temporary = new Map<number, string>();
+  private readonly ready: Promise<void>;
+  private readonly done: Promise<readonly (readonly [number, AmrTimelineStats])[]>;
+  private failedWith: Error | undefined;
+  private failedSeen: Promise<void>;
+  private settled: Promise<void> | undefined;
+  private stalled = false;
+  private readonly failedSeenNow: () => void;
+
+  constructor(
+    private readonly place: OutputPlace,
+    ringSize = DEFAULT_RING,
+  ) {
+    const ring = newRing(ringSize);
+    this.writer = new RingWriter(ring);
+    this.worker = startWorker({ ring });
+    let ready!: () => void;
+    let failedSeen!: () => void;
+    let done!: (written: readonly (readonly [number, AmrTimelineStats])[]) => void;
+    let broken!: (err: Error) => void;
+    this.ready = new Promise((resolve) => (ready = resolve));
+    this.failedSeen = new Promise((resolve) => (failedSeen = resolve));
+    this.failedSeenNow = failedSeen;
+    this.done = new Promise((resolve, reject) => {
+      done = resolve;
+      broken = reject;
+    });
+    this.worker.on('message', (m: OutputThreadMessage) => {
+      if (m.kind === 'ready') ready();
+      else if (m.kind === 'failed') {
+        this.failedWith ??= revive(m.error);
+        failedSeen();
+      } else done(m.written);
+    });
+    this.worker.on('error', (err) => {
+      this.failedWith ??= err;
+      failedSeen();
+      broken(err);
+      ready();
+    });
+    this.worker.on('exit', (code) => broken(new Error(`the output thread ended (exit code ${code}) before its work was done`)));
+    // (Awaited by settle(), which every run calls, failed or not: the thread ends there.)
+    this.done.catch(() => undefined);
+  }
+
+  /** Resolves once the output thread runs (before the pass starts: a thread that cannot start fails here). */
+  async started(): Promise<void> {
+    await this.ready;
+    if (this.failedWith !== undefined) throw this.failedWith;
+  }
+
+  /** The first failure of the output thread, if it has been reported. */
+  get failure(): Error | undefined {
+    return this.failedWith;
+  }
+
+  /** Between chunks of the pass: rejects once the output thread has failed (the pass should stop). */
+  async check(): Promise<void> {
+    if (!this.writer.failed && this.failedWith === undefined) return;
+    // (The thread sets the flag after posting its failure: the message is on its way.)
+    await this.failedSeen;
+    throw this.failedWith;
+  }
+
+  open(file: string, wideband: boolean, container: AmrContainer): SegmentOutput {
+    const { path, force } = this.place(file);
+    const id = this.nextId++;
+    const tempPath = temporaryPathFor(path);
+    trackTemporary(tempPath);
+    this.temporary.set(id, tempPath);
+    this.writer.open(id, wideband, container, force, path, tempPath);
+    return new ThreadSegmentOutput(this, id);
+  }
+
+  /** @internal */ push(id: number, payload: Uint8Array, start: number, end: number, amr: AmrPayloadOptions, timestamp: number, sequence: number, frameNo: number): void {
+    if (this.stalled) return;
+    try {
+      let format = this.formatIds.get(amr);
+      if (format === undefined) {
+        format = this.formatIds.size + 1;
+        this.formatIds.set(amr, format);
+        this.writer.format(format, amr);
+      }
+      this.writer.packet(id, format, timestamp, sequence, frameNo, payload, start, end);
+    } catch (err) {
+      this.stall(err);
+    }
+  }
+
+  /** @internal */ close(id: number, done: (stats: AmrTimelineStats) => void): void {
+    this.finished.set(id, done);
+    this.send(() => this.writer.close(id));
+  }
+
+  /** @internal */ abort(id: number): void {
+    this.send(() => this.writer.abort(id));
+  }
+
+  private send(write: () => void): void {
+    if (this.stalled) return;
+    try {
+      write();
+    } catch (err) {
+      this.stall(err);
+    }
+  }
+
+  /** The ring took no more records (the output thread stopped taking them): the run has failed, nothing more is sent. */
+  private stall(err: unknown): void {
+    this.stalled = true;
+    this.failedWith ??= err instanceof Error ? err : new Error(String(err));
+    this.failedSeenNow();
+  }
+
+  /** Sends the end, waits for every file to be written, gives each its counts; rejects with the first failure. */
+  settle(): Promise<void> {
+    this.settled ??= this.end();
+    return this.settled;
+  }
+
+  private async end(): Promise<void> {
+    try {
+      if (this.stalled) throw this.failedWith;
+      this.writer.finish();
+      const written = await this.done;
+      for (const [id, stats] of written) this.finished.get(id)?.(stats);
+    } finally {
+      for (const temp of this.temporary.values()) untrackTemporary(temp);
+      await this.worker.terminate();
+    }
+    if (this.failedWith !== undefined) throw this.failedWith;
+  }
+}
+
+class ThreadSegmentOutput implements SegmentOutput {
+  constructor(
+    private readonly outputs: ThreadSegmentOutputs,
+    private readonly id: number,
+  ) {}
+
+  push(timestamp: number, sequence: number, frameNo: number, _frames: AmrFrameList, payload: Uint8Array, start: number, end: number, amr: AmrPayloadOptions): void {
+    this.outputs.push(this.id, payload, start, end, amr, timestamp, sequence, frameNo);
+  }
+
+  finish(done: (stats: AmrTimelineStats) => void): void {
+    this.outputs.close(this.id, done);
+  }
+
+  abort(): void {
+    this.outputs.abort(this.id);
+  }
+}

@@ -1,0 +1,291 @@
+// The records the pass sends to the output thread, in the order they happen, through one ring
+// of shared memory: a single producer (the pass) and a single consumer (the output thread), no
+// message per packet. Positions are 32-bit byte counters that only grow (wrapping at 2^32; the
+// ring is a power of two, so counter & mask is the offset); a record never straddles the end of
+// the ring (a WRAP record fills the tail instead). Memory stays bounded: when the ring is full
+// the pass waits (Atomics.wait) until the output thread has taken records out.
+import { copyToAligned } from '../../media/copy-octets.js';
+import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
+import type { AmrContainer } from './types.js';
+
+export const RecordType = { Format: 1, Open: 2, Packet: 3, Close: 4, Abort: 5, End: 6, Wrap: 7 } as const;
+export type RecordType = (typeof RecordType)[keyof typeof RecordType];
+
+// Words of the control block.
+const WRITE = 0;
+const READ = 1;
+/** Set (to 1) by the output thread once it has failed; it then only drains the ring. */
+export const FAILED = 2;
+const CONTROL_WORDS = 4;
+
+/** Octets of a record header: type, length (of the whole record, a multiple of eight, so a WRAP header always fits the tail). */
+const HEADER = 8;
+/** Publish what is written once this much waits (the consumer starts early, never far behind). */
+const PUBLISH_EVERY = 64 << 10;
+/** How long the pass waits for room before it gives up on an output thread that stopped taking records. */
+const STALL_MS = 120_000;
+
+export interface RingBuffers {
+  readonly control: SharedArrayBuffer;
+  readonly data: SharedArrayBuffer;
+}
+
+export function newRing(size: number): RingBuffers {
+  if (size < 1024 || (size & (size - 1)) !== 0) throw new Error(`ring size ${size} is not a power of two ≥ 1024`);
+  return { control: new SharedArrayBuffer(4 * CONTROL_WORDS), data: new SharedArrayBuffer(size) };
+}
+
+const FLAG_WIDEBAND = 1;
+const FLAG_OCTET_ALIGNED = 2;
+const FLAG_CRC = 4;
+const FLAG_ROBUST_SORTING = 8;
+const FLAG_INTERLEAVING = 16;
+const FLAG_FORCE = 32;
+const FLAG_3GP = 64;
+
+const utf8 = new TextEncoder();
+
+export class RingWriter {
+  private readonly control: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly words: Int32Array;
+  private readonly view: DataView;
+  private readonly mask: number;
+  /** Octets written (published or not). */
+  private written = 0;
+  private published = 0;
+
+  constructor(ring: RingBuffers) {
+    this.control = new Int32Array(ring.control);
+    this.bytes = new Uint8Array(ring.data);
+    this.words = new Int32Array(ring.data);
+    this.view = new DataView(ring.data);
+    this.mask = ring.data.byteLength - 1;
+  }
+
+  get failed(): boolean {
+    return Atomics.load(this.control, FAILED) !== 0;
+  }
+
+  format(id: number, amr: AmrPayloadOptions): void {
+    const at = this.begin(RecordType.Format, 8);
+    const flags =
+      (amr.wideband ? FLAG_WIDEBAND : 0) |
+      (amr.octetAligned ? FLAG_OCTET_ALIGNED : 0) |
+      (amr.crc === true ? FLAG_CRC : 0) |
+      (amr.robustSorting === true ? FLAG_ROBUST_SORTING : 0) |
+      (amr.interleaving === true ? FLAG_INTERLEAVING : 0);
+    this.view.setUint32(at, id, true);
+    this.view.setUint32(at + 4, flags | ((amr.channels ?? 1) << 8), true);
+    this.end(at + 8);
+  }
+
+  open(id: number, wideband: boolean, container: AmrContainer, force: boolean, path: string, tempPath: string): void {
+    const p = utf8.encode(path);
+    const t = utf8.encode(tempPath);
+    const at = this.begin(RecordType.Open, 16 + p.length + t.length);
+    this.view.setUint32(at, id, true);
+    this.view.setUint32(at + 4, (wideband ? FLAG_WIDEBAND : 0) | (force ? FLAG_FORCE : 0) | (container === '3gp' ? FLAG_3GP : 0), true);
+    this.view.setUint32(at + 8, p.length, true);
+    this.view.setUint32(at + 12, t.length, true);
+    this.bytes.set(p, at + 16);
+    this.bytes.set(t, at + 16 + p.length);
+    this.end(at + 16 + p.length + t.length);
+  }
+
+  packet(id: number, format: number, timestamp: number, sequence: number, frameNo: number, payload: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    const at = this.begin(RecordType.Packet, 28 + length);
+    const view = this.view;
+    view.setUint32(at, id, true);
+    view.setUint32(at + 4, format, true);
+    view.setUint32(at + 8, timestamp >>> 0, true);
+    view.setUint32(at + 12, sequence, true);
+    view.setFloat64(at + 16, frameNo, true);
+    view.setUint32(at + 24, length, true);
+    copyToAligned(payload, start, end, this.bytes, this.words, at + 28);
+    this.end(at + 28 + length);
+  }
+
+  close(id: number): void {
+    this.idRecord(RecordType.Close, id);
+  }
+
+  abort(id: number): void {
+    this.idRecord(RecordType.Abort, id);
+  }
+
+  /** The last record: the output thread answers it once everything before it is written. */
+  finish(): void {
+    this.idRecord(RecordType.End, 0);
+    this.publish();
+  }
+
+  /** Makes everything written visible to the output thread (and wakes it). */
+  publish(): void {
+    if (this.published === this.written) return;
+    this.published = this.written;
+    Atomics.store(this.control, WRITE, this.written | 0);
+    Atomics.notify(this.control, WRITE);
+  }
+
+  private idRecord(type: RecordType, id: number): void {
+    const at = this.begin(type, 4);
+    this.view.setUint32(at, id, true);
+    this.end(at + 4);
+  }
+
+  /** Room for a record with `body` octets after its header; returns where the body goes. */
+  private begin(type: RecordType, body: number): number {
+    const length = (HEADER + body + 7) & ~7;
+    const size = this.mask + 1;
+    if (length > size / 2) throw new Error(`record of ${length} octets does not fit the output ring`);
+    let at = this.written & this.mask;
+    if (size - at < length) {
+      // The tail is too short: a WRAP record fills it, the record starts at offset 0.
+      this.room(size - at);
+      this.view.setUint32(at, RecordType.Wrap, true);
+      this.view.setUint32(at + 4, size - at, true);
+      this.written = (this.written + size - at) >>> 0;
+      at = 0;
+    }
+    this.room(length);
+    this.view.setUint32(at, type, true);
+    this.view.setUint32(at + 4, length, true);
+    return at + HEADER;
+  }
+
+  private end(bodyEnd: number): void {
+    const start = this.written & this.mask;
+    this.written = (this.written + ((bodyEnd - start + 7) & ~7)) >>> 0;
+    if (((this.written - this.published) >>> 0) >= PUBLISH_EVERY) this.publish();
+  }
+
+  /** Waits until `length` more octets fit behind what the output thread has not taken yet. */
+  private room(length: number): void {
+    const size = this.mask + 1;
+    let read = Atomics.load(this.control, READ);
+    if (size - ((this.written - read) >>> 0) >= length) return;
+    // Everything written must be visible before waiting on the consumer, or both would wait.
+    this.publish();
+    let waited = 0;
+    for (;;) {
+      read = Atomics.load(this.control, READ);
+      if (size - ((this.written - read) >>> 0) >= length) return;
+      if (Atomics.wait(this.control, READ, read, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS) {
+        throw new Error(`the output thread took no records for ${STALL_MS / 1000} s`);
+      }
+    }
+  }
+}
+
+/** A record as the reader sees it (valid until the next call to next()). */
+export interface RingRecord {
+  type: RecordType;
+  /** Offset of the body in `bytes`. */
+  at: number;
+  length: number;
+}
+
+export class RingReader {
+  readonly control: Int32Array;
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  private readonly mask: number;
+  private read = 0;
+  private available = 0;
+  private taken = 0;
+  private readonly record: RingRecord = { type: RecordType.End as RecordType, at: 0, length: 0 };
+
+  constructor(ring: RingBuffers) {
+    this.control = new Int32Array(ring.control);
+    this.bytes = new Uint8Array(ring.data);
+    this.view = new DataView(ring.data);
+    this.mask = ring.data.byteLength - 1;
+  }
+
+  /** The next record, waiting for one if none is there; the previous one's room is given back. */
+  next(): RingRecord {
+    for (;;) {
+      if (this.taken > 0) this.release();
+      while (this.read === this.available) {
+        this.available = Atomics.load(this.control, WRITE) >>> 0;
+        if (this.read === this.available) Atomics.wait(this.control, WRITE, this.available | 0);
+      }
+      const at = this.read & this.mask;
+      const type = this.view.getUint32(at, true) as RecordType;
+      const length = this.view.getUint32(at + 4, true);
+      this.taken = length;
+      if (type === RecordType.Wrap) continue;
+      const r = this.record;
+      r.type = type;
+      r.at = at + HEADER;
+      r.length = length - HEADER;
+      return r;
+    }
+  }
+
+  /** Gives the room of the records taken back to the writer (done in batches: every 64 KiB, or when the ring runs dry). */
+  private release(): void {
+    this.read = (this.read + this.taken) >>> 0;
+    this.taken = 0;
+    const pending = (this.read - (Atomics.load(this.control, READ) >>> 0)) >>> 0;
+    if (pending >= PUBLISH_EVERY || this.read === this.available) {
+      Atomics.store(this.control, READ, this.read | 0);
+      Atomics.notify(this.control, READ);
+    }
+  }
+
+  fail(): void {
+    Atomics.store(this.control, FAILED, 1);
+  }
+
+  u32(offset: number): number {
+    return this.view.getUint32(offset, true);
+  }
+
+  f64(offset: number): number {
+    return this.view.getFloat64(offset, true);
+  }
+}
+
+export interface FormatRecord {
+  readonly id: number;
+  readonly amr: AmrPayloadOptions;
+}
+
+export function readFormat(r: RingReader, at: number): FormatRecord {
+  const word = r.u32(at + 4);
+  return {
+    id: r.u32(at),
+    amr: {
+      wideband: (word & FLAG_WIDEBAND) !== 0,
+      octetAligned: (word & FLAG_OCTET_ALIGNED) !== 0,
+      crc: (word & FLAG_CRC) !== 0,
+      robustSorting: (word & FLAG_ROBUST_SORTING) !== 0,
+      interleaving: (word & FLAG_INTERLEAVING) !== 0,
+      channels: word >>> 8,
+    },
+  };
+}
+
+export interface OpenRecord {
+  readonly id: number;
+  readonly wideband: boolean;
+  readonly container: AmrContainer;
+  readonly force: boolean;
+  readonly path: string;
+  readonly tempPath: string;
+}
+
+const utf8Decoder = new TextDecoder();
+
+export function readOpen(r: RingReader, at: number): OpenRecord {
+  const flags = r.u32(at + 4);
+  const p = r.u32(at + 8);
+  const t = r.u32(at + 12);
+  // (TextDecoder does not read shared memory: the names are copied out first.)
+  const path = utf8Decoder.decode(r.bytes.slice(at + 16, at + 16 + p));
+  const tempPath = utf8Decoder.decode(r.bytes.slice(at + 16 + p, at + 16 + p + t));
+  return { id: r.u32(at), wideband: (flags & FLAG_WIDEBAND) !== 0, container: (flags & FLAG_3GP) !== 0 ? '3gp' : 'amr', force: (flags & FLAG_FORCE) !== 0, path, tempPath };
+}
