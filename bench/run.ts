@@ -77,17 +77,22 @@ function measure(name: string, cmd: string, cmdArgs: string[]): Promise<Measure>
   });
 }
 
+// Each extract-amr run writes into a directory of its own, created empty, and the directories are
+// removed only after every measurement: replacing the thousands of files of the previous run
+// (--force) or deleting them just before would bill extract-amr for the file system's work on
+// the harness's deletions (ext4 without a journal scans past recently deleted inodes for a while).
 const amrOut = join(outDir, 'amr');
 rmSync(amrOut, { recursive: true, force: true });
 mkdirSync(amrOut);
+let amrRun = 0;
 const node = process.execPath;
 const imscap = join(root, 'bin', 'imscap.js');
 /** The fastest of `runs` runs, with the largest peak RSS seen in any of them. */
-async function best(name: string, cmd: string, cmdArgs: string[]): Promise<Measure> {
+async function best(name: string, cmd: string, cmdArgs: string[] | (() => string[])): Promise<Measure> {
   let fastest: Measure | undefined;
   let rss = 0;
   for (let i = 0; i < runs; i++) {
-    const m = await measure(name, cmd, cmdArgs);
+    const m = await measure(name, cmd, typeof cmdArgs === 'function' ? cmdArgs() : cmdArgs);
     console.error(`  ${name}: ${m.seconds.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB`);
     rss = Math.max(rss, m.maxRssMb);
     if (fastest === undefined || m.seconds < fastest.seconds) fastest = m;
@@ -97,7 +102,13 @@ async function best(name: string, cmd: string, cmdArgs: string[]): Promise<Measu
 
 const results: Measure[] = [];
 results.push(await best('imscap info', node, [imscap, 'info', capture]));
-results.push(await best('imscap extract-amr', node, [imscap, 'extract-amr', capture, '--out', amrOut, '--force']));
+results.push(
+  await best('imscap extract-amr', node, () => {
+    const out = join(amrOut, `run-${++amrRun}`);
+    mkdirSync(out);
+    return [imscap, 'extract-amr', capture, '--out', out];
+  }),
+);
 if (spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status === 0) {
   results.push(await best('tshark -q -z io,phs', 'tshark', ['-n', '-q', '-r', capture, '-z', 'io,phs']));
   results.push(await best('tshark -q -z rtp,streams', 'tshark', ['-n', '-q', '-r', capture, '-z', 'rtp,streams']));

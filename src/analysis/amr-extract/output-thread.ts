@@ -26,12 +26,14 @@ export type OutputThreadMessage =
 /** Where a file of that name goes, checked: throws when it may not be written (outside the directory, exists without --force). */
 export type OutputPlace = (fileName: string) => { readonly path: string; readonly force: boolean };
 
-const DEFAULT_RING = 8 << 20;
+const DEFAULT_RING = 32 << 20;
 /** The output thread, from the module beside this one; where the sources run as they are (tests, under tsx), tsx is registered in the thread first. */
 function startWorker(workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./output-worker.js', import.meta.url), { workerData });
   const entry = JSON.stringify(new URL('./output-worker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true, workerData });
+  // (Resolved here: the thread's working directory may be anywhere.)
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true, workerData });
 }
 
 function revive(e: SerializedError): Error {
@@ -104,8 +106,12 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
     return this.failedWith;
   }
 
-  /** Between chunks of the pass: rejects once the output thread has failed (the pass should stop). */
+  /**
+   * Between chunks of the pass: hands the thread what was sent (the pass may now wait for input),
+   * and rejects once the output thread has failed (the pass should stop).
+   */
   async check(): Promise<void> {
+    if (!this.stalled) this.writer.publish();
     if (!this.writer.failed && this.failedWith === undefined) return;
     // (The thread sets the flag after posting its failure: the message is on its way.)
     await this.failedSeen;
@@ -122,15 +128,20 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
     return new ThreadSegmentOutput(this, id);
   }
 
-  /** @internal */ push(id: number, payload: Uint8Array, start: number, end: number, amr: AmrPayloadOptions, timestamp: number, sequence: number, frameNo: number): void {
+  /** @internal The id of a payload format, sent to the thread the first time it is used. */
+  formatId(amr: AmrPayloadOptions): number {
+    let format = this.formatIds.get(amr);
+    if (format === undefined) {
+      format = this.formatIds.size + 1;
+      this.formatIds.set(amr, format);
+      this.send(() => this.writer.format(format as number, amr));
+    }
+    return format;
+  }
+
+  /** @internal */ push(id: number, format: number, payload: Uint8Array, start: number, end: number, timestamp: number, sequence: number, frameNo: number): void {
     if (this.stalled) return;
     try {
-      let format = this.formatIds.get(amr);
-      if (format === undefined) {
-        format = this.formatIds.size + 1;
-        this.formatIds.set(amr, format);
-        this.writer.format(format, amr);
-      }
       this.writer.packet(id, format, timestamp, sequence, frameNo, payload, start, end);
     } catch (err) {
       this.stall(err);
@@ -183,13 +194,21 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
 }
 
 class ThreadSegmentOutput implements SegmentOutput {
+  // The format of the last packet and its id (a segment's packets mostly share one).
+  private lastAmr: AmrPayloadOptions | undefined;
+  private lastFormat = 0;
+
   constructor(
     private readonly outputs: ThreadSegmentOutputs,
     private readonly id: number,
   ) {}
 
   push(timestamp: number, sequence: number, frameNo: number, _frames: AmrFrameList, payload: Uint8Array, start: number, end: number, amr: AmrPayloadOptions): void {
-    this.outputs.push(this.id, payload, start, end, amr, timestamp, sequence, frameNo);
+    if (amr !== this.lastAmr) {
+      this.lastAmr = amr;
+      this.lastFormat = this.outputs.formatId(amr);
+    }
+    this.outputs.push(this.id, this.lastFormat, payload, start, end, timestamp, sequence, frameNo);
   }
 
   finish(done: (stats: AmrTimelineStats) => void): void {

@@ -49,7 +49,7 @@ export class RingWriter {
   private readonly control: Int32Array;
   private readonly bytes: Uint8Array;
   private readonly words: Int32Array;
-  private readonly view: DataView;
+  private readonly floats: Float64Array;
   private readonly mask: number;
   /** Octets written (published or not). */
   private written = 0;
@@ -59,7 +59,7 @@ export class RingWriter {
     this.control = new Int32Array(ring.control);
     this.bytes = new Uint8Array(ring.data);
     this.words = new Int32Array(ring.data);
-    this.view = new DataView(ring.data);
+    this.floats = new Float64Array(ring.data);
     this.mask = ring.data.byteLength - 1;
   }
 
@@ -75,8 +75,8 @@ export class RingWriter {
       (amr.crc === true ? FLAG_CRC : 0) |
       (amr.robustSorting === true ? FLAG_ROBUST_SORTING : 0) |
       (amr.interleaving === true ? FLAG_INTERLEAVING : 0);
-    this.view.setUint32(at, id, true);
-    this.view.setUint32(at + 4, flags | ((amr.channels ?? 1) << 8), true);
+    this.words[at >> 2] = id;
+    this.words[(at + 4) >> 2] = flags | ((amr.channels ?? 1) << 8);
     this.end(at + 8);
   }
 
@@ -84,10 +84,10 @@ export class RingWriter {
     const p = utf8.encode(path);
     const t = utf8.encode(tempPath);
     const at = this.begin(RecordType.Open, 16 + p.length + t.length);
-    this.view.setUint32(at, id, true);
-    this.view.setUint32(at + 4, (wideband ? FLAG_WIDEBAND : 0) | (force ? FLAG_FORCE : 0) | (container === '3gp' ? FLAG_3GP : 0), true);
-    this.view.setUint32(at + 8, p.length, true);
-    this.view.setUint32(at + 12, t.length, true);
+    this.words[at >> 2] = id;
+    this.words[(at + 4) >> 2] = (wideband ? FLAG_WIDEBAND : 0) | (force ? FLAG_FORCE : 0) | (container === '3gp' ? FLAG_3GP : 0);
+    this.words[(at + 8) >> 2] = p.length;
+    this.words[(at + 12) >> 2] = t.length;
     this.bytes.set(p, at + 16);
     this.bytes.set(t, at + 16 + p.length);
     this.end(at + 16 + p.length + t.length);
@@ -96,13 +96,12 @@ export class RingWriter {
   packet(id: number, format: number, timestamp: number, sequence: number, frameNo: number, payload: Uint8Array, start: number, end: number): void {
     const length = end - start;
     const at = this.begin(RecordType.Packet, 28 + length);
-    const view = this.view;
-    view.setUint32(at, id, true);
-    view.setUint32(at + 4, format, true);
-    view.setUint32(at + 8, timestamp >>> 0, true);
-    view.setUint32(at + 12, sequence, true);
-    view.setFloat64(at + 16, frameNo, true);
-    view.setUint32(at + 24, length, true);
+    this.words[at >> 2] = id;
+    this.words[(at + 4) >> 2] = format;
+    this.words[(at + 8) >> 2] = timestamp | 0;
+    this.words[(at + 12) >> 2] = sequence;
+    this.floats[(at + 16) >> 3] = frameNo;
+    this.words[(at + 24) >> 2] = length;
     copyToAligned(payload, start, end, this.bytes, this.words, at + 28);
     this.end(at + 28 + length);
   }
@@ -131,7 +130,7 @@ export class RingWriter {
 
   private idRecord(type: RecordType, id: number): void {
     const at = this.begin(type, 4);
-    this.view.setUint32(at, id, true);
+    this.words[at >> 2] = id;
     this.end(at + 4);
   }
 
@@ -144,14 +143,14 @@ export class RingWriter {
     if (size - at < length) {
       // The tail is too short: a WRAP record fills it, the record starts at offset 0.
       this.room(size - at);
-      this.view.setUint32(at, RecordType.Wrap, true);
-      this.view.setUint32(at + 4, size - at, true);
+      this.words[at >> 2] = RecordType.Wrap;
+      this.words[(at + 4) >> 2] = size - at;
       this.written = (this.written + size - at) >>> 0;
       at = 0;
     }
     this.room(length);
-    this.view.setUint32(at, type, true);
-    this.view.setUint32(at + 4, length, true);
+    this.words[at >> 2] = type;
+    this.words[(at + 4) >> 2] = length;
     return at + HEADER;
   }
 
@@ -190,7 +189,8 @@ export interface RingRecord {
 export class RingReader {
   readonly control: Int32Array;
   readonly bytes: Uint8Array;
-  readonly view: DataView;
+  private readonly words: Int32Array;
+  private readonly floats: Float64Array;
   private readonly mask: number;
   private read = 0;
   private available = 0;
@@ -200,7 +200,8 @@ export class RingReader {
   constructor(ring: RingBuffers) {
     this.control = new Int32Array(ring.control);
     this.bytes = new Uint8Array(ring.data);
-    this.view = new DataView(ring.data);
+    this.words = new Int32Array(ring.data);
+    this.floats = new Float64Array(ring.data);
     this.mask = ring.data.byteLength - 1;
   }
 
@@ -213,8 +214,8 @@ export class RingReader {
         if (this.read === this.available) Atomics.wait(this.control, WRITE, this.available | 0);
       }
       const at = this.read & this.mask;
-      const type = this.view.getUint32(at, true) as RecordType;
-      const length = this.view.getUint32(at + 4, true);
+      const type = this.u32(at) as RecordType;
+      const length = this.u32(at + 4);
       this.taken = length;
       if (type === RecordType.Wrap) continue;
       const r = this.record;
@@ -241,11 +242,11 @@ export class RingReader {
   }
 
   u32(offset: number): number {
-    return this.view.getUint32(offset, true);
+    return (this.words[offset >> 2] as number) >>> 0;
   }
 
   f64(offset: number): number {
-    return this.view.getFloat64(offset, true);
+    return this.floats[offset >> 3] as number;
   }
 }
 
