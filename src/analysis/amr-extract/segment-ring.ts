@@ -21,7 +21,7 @@ const CONTROL_WORDS = 4;
 /** Octets of a record header: type, length (of the whole record, a multiple of eight, so a WRAP header always fits the tail). */
 const HEADER = 8;
 /** Publish what is written once this much waits (the consumer starts early, never far behind). */
-const PUBLISH_EVERY = 64 << 10;
+const PUBLISH_EVERY = 256 << 10;
 /** How long the pass waits for room before it gives up on an output thread that stopped taking records. */
 const STALL_MS = 120_000;
 
@@ -226,7 +226,7 @@ export class RingReader {
     }
   }
 
-  /** Gives the room of the records taken back to the writer (done in batches: every 64 KiB, or when the ring runs dry). */
+  /** Gives the room of the records taken back to the writer (done in batches: every PUBLISH_EVERY octets, or when the ring runs dry). */
   private release(): void {
     this.read = (this.read + this.taken) >>> 0;
     this.taken = 0;
