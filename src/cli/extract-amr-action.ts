@@ -56,7 +56,6 @@ export async function runExtractAmr(capture: string, opts: ExtractOptions): Prom
   });
   let report;
   try {
-    await outputs.started();
     await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal, betweenChunks: () => outputs.check() });
     if (extractor.failure !== undefined) throw extractor.failure;
     report = await extractor.finishWritten();

@@ -95,7 +95,7 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
     this.done.catch(() => undefined);
   }
 
-  /** Resolves once the output thread runs (before the pass starts: a thread that cannot start fails here). */
+  /** Resolves once the output thread runs (a thread that cannot start fails here, or at the first check()). */
   async started(): Promise<void> {
     await this.ready;
     if (this.failedWith !== undefined) throw this.failedWith;
@@ -112,6 +112,9 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
    */
   async check(): Promise<void> {
     if (!this.stalled) this.writer.publish();
+    // The pass need not wait for the thread to start: the ring holds the first chunk's records
+    // (a chunk of capture makes fewer octets of records than the ring has). It waits here once.
+    await this.ready;
     if (!this.writer.failed && this.failedWith === undefined) return;
     // (The thread sets the flag after posting its failure: the message is on its way.)
     await this.failedSeen;
