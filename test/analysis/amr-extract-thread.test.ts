@@ -63,7 +63,8 @@ async function compare(t: TestContext, path: string, container: AmrContainer = '
 
 test('the ring: records of every size come out as they went in, across many wraps', () => {
   const ring = newRing(1024);
-  const writer = new RingWriter(ring);
+  // (Reader and writer share this thread: a writer waiting for room, or a reader for a record, fails soon.)
+  const writer = new RingWriter(ring, 1000);
   const reader = new RingReader(ring);
   let seed = 7;
   const random = (n: number): number => {
@@ -82,7 +83,7 @@ test('the ring: records of every size come out as they went in, across many wrap
     writer.publish();
     // Take one to three records at a time, at random.
     for (let k = random(3); k >= 0 && received < sent.length; k--) {
-      const r = reader.next();
+      const r = reader.next(1000);
       const want = sent[received++] as { id: number; payload: Uint8Array };
       assert.equal(r.type, RecordType.Packet);
       assert.equal(reader.u32(r.at), want.id);
@@ -93,7 +94,7 @@ test('the ring: records of every size come out as they went in, across many wrap
       assert.deepEqual(reader.bytes.slice(r.at + 28, r.at + 28 + length), want.payload);
     }
     while (sent.length - received > 4) {
-      const r = reader.next();
+      const r = reader.next(1000);
       assert.equal(reader.u32(r.at), (sent[received++] as { id: number }).id);
     }
   }

@@ -54,8 +54,14 @@ export class RingWriter {
   /** Octets written (published or not). */
   private written = 0;
   private published = 0;
+  /** The consumer's position when last read. */
+  private knownRead = 0;
 
-  constructor(ring: RingBuffers) {
+  /** `stallMs`: how long to wait for room before giving up on the consumer. */
+  constructor(
+    ring: RingBuffers,
+    private readonly stallMs = STALL_MS,
+  ) {
     this.control = new Int32Array(ring.control);
     this.bytes = new Uint8Array(ring.data);
     this.words = new Int32Array(ring.data);
@@ -163,16 +169,19 @@ export class RingWriter {
   /** Waits until `length` more octets fit behind what the output thread has not taken yet. */
   private room(length: number): void {
     const size = this.mask + 1;
-    let read = Atomics.load(this.control, READ);
+    // The consumer's position only grows: room known from an older reading is there.
+    if (size - ((this.written - this.knownRead) >>> 0) >= length) return;
+    let read = (this.knownRead = Atomics.load(this.control, READ));
     if (size - ((this.written - read) >>> 0) >= length) return;
     // Everything written must be visible before waiting on the consumer, or both would wait.
     this.publish();
     let waited = 0;
     for (;;) {
-      read = Atomics.load(this.control, READ);
+      read = this.knownRead = Atomics.load(this.control, READ);
       if (size - ((this.written - read) >>> 0) >= length) return;
-      if (Atomics.wait(this.control, READ, read, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS) {
-        throw new Error(`the output thread took no records for ${STALL_MS / 1000} s`);
+      const step = Math.min(1000, this.stallMs);
+      if (Atomics.wait(this.control, READ, read, step) === 'timed-out' && (waited += step) >= this.stallMs) {
+        throw new Error(`the output thread took no records for ${this.stallMs / 1000} s`);
       }
     }
   }
@@ -193,6 +202,7 @@ export class RingReader {
   private readonly floats: Float64Array;
   private readonly mask: number;
   private read = 0;
+  private released = 0;
   private available = 0;
   private taken = 0;
   private readonly record: RingRecord = { type: RecordType.End as RecordType, at: 0, length: 0 };
@@ -205,13 +215,13 @@ export class RingReader {
     this.mask = ring.data.byteLength - 1;
   }
 
-  /** The next record, waiting for one if none is there; the previous one's room is given back. */
-  next(): RingRecord {
+  /** The next record, waiting for one if none is there (at most `waitMs`); the previous one's room is given back. */
+  next(waitMs = Infinity): RingRecord {
     for (;;) {
       if (this.taken > 0) this.release();
       while (this.read === this.available) {
         this.available = Atomics.load(this.control, WRITE) >>> 0;
-        if (this.read === this.available) Atomics.wait(this.control, WRITE, this.available | 0);
+        if (this.read === this.available && Atomics.wait(this.control, WRITE, this.available | 0, waitMs) === 'timed-out') throw new Error(`no record came in ${waitMs} ms`);
       }
       const at = this.read & this.mask;
       const type = this.u32(at) as RecordType;
@@ -230,8 +240,8 @@ export class RingReader {
   private release(): void {
     this.read = (this.read + this.taken) >>> 0;
     this.taken = 0;
-    const pending = (this.read - (Atomics.load(this.control, READ) >>> 0)) >>> 0;
-    if (pending >= PUBLISH_EVERY || this.read === this.available) {
+    if (((this.read - this.released) >>> 0) >= PUBLISH_EVERY || this.read === this.available) {
+      this.released = this.read;
       Atomics.store(this.control, READ, this.read | 0);
       Atomics.notify(this.control, READ);
     }
