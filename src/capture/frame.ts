@@ -1,5 +1,6 @@
 // A captured frame as the capture readers hand it to the network layer.
 
+/** A frame as a reader hands it over: valid during the callback (the reader reuses the object). */
 export interface Frame {
   /** 1-based, numbered as tshark numbers frames. */
   readonly frameNo: number;
@@ -24,19 +25,37 @@ export interface Frame {
   readonly origLen: number;
 }
 
-/** The readers' frame: offsets into the chunk, and a view only when someone asks for one. */
+/**
+ * The readers' frame: offsets into the chunk, and a view only when someone asks for one. A
+ * reader refills one CapturedFrame for every record (millions of records make no garbage): a
+ * consumer keeps the fields it needs, never the frame.
+ */
 export class CapturedFrame implements Frame {
   constructor(
-    readonly frameNo: number,
-    readonly tsSec: number,
-    readonly tsNsec: number,
-    readonly linkType: number,
-    readonly interfaceId: number,
-    readonly data: Uint8Array,
-    readonly start: number,
-    readonly end: number,
-    readonly origLen: number,
+    public frameNo: number,
+    public tsSec: number,
+    public tsNsec: number,
+    public linkType: number,
+    public interfaceId: number,
+    public data: Uint8Array,
+    public start: number,
+    public end: number,
+    public origLen: number,
   ) {}
+
+  /** The next record (returns this frame, refilled). */
+  fill(frameNo: number, tsSec: number, tsNsec: number, linkType: number, interfaceId: number, data: Uint8Array, start: number, end: number, origLen: number): this {
+    this.frameNo = frameNo;
+    this.tsSec = tsSec;
+    this.tsNsec = tsNsec;
+    this.linkType = linkType;
+    this.interfaceId = interfaceId;
+    this.data = data;
+    this.start = start;
+    this.end = end;
+    this.origLen = origLen;
+    return this;
+  }
 
   get bytes(): Uint8Array {
     return this.data.subarray(this.start, this.end);

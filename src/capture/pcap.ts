@@ -2,7 +2,6 @@
 // file header, then 16-byte record headers each followed by the captured bytes. Magic a1b2c3d4 =
 // microsecond, a1b23c4d = nanosecond timestamps, written in either byte order.
 import { CaptureError } from './capture-error.js';
-import { CapturedFrame } from './frame.js';
 import { linkTypeName } from './link-types.js';
 import { MAX_CAPLEN, MIN_SANE_SNAPLEN, RecordParser } from './record-parser.js';
 import type { CaptureInterface } from './summary.js';
@@ -43,6 +42,7 @@ export class PcapParser extends RecordParser {
     const capLimit = this.capLimit;
     const linkType = this.linkType;
     const onFrame = this.onFrame;
+    const frame = this.frame;
     let frameNo = this.frameNo;
     let minTs = this.minTs;
     let maxTs = this.maxTs;
@@ -77,7 +77,7 @@ export class PcapParser extends RecordParser {
       const t = tsSec + tsNsec / 1e9;
       if (t < minTs) minTs = t;
       if (t > maxTs) maxTs = t;
-      onFrame(new CapturedFrame(++frameNo, tsSec, tsNsec, linkType, 0, bytes, pos + RECORD_HEADER, dataEnd, view.getUint32(pos + 12, le)));
+      onFrame(frame.fill(++frameNo, tsSec, tsNsec, linkType, 0, bytes, pos + RECORD_HEADER, dataEnd, view.getUint32(pos + 12, le)));
       pos = dataEnd;
     }
     this.frames = this.frameNo = frameNo;

@@ -4,7 +4,6 @@
 // Enhanced, Simple and (obsolete) Packet Blocks carry frames. Every other block is skipped by
 // its length (custom blocks and systemd journal entries still take a frame number, as in tshark).
 import { CaptureError } from './capture-error.js';
-import { CapturedFrame } from './frame.js';
 import { linkTypeName } from './link-types.js';
 import { MAX_CAPLEN, MIN_SANE_SNAPLEN, RecordParser } from './record-parser.js';
 import type { CaptureInterface } from './summary.js';
@@ -217,7 +216,7 @@ export class PcapngParser extends RecordParser {
     if (t > this.maxTs) this.maxTs = t;
     this.frameNo = frameNo;
     this.frames++;
-    this.onFrame(new CapturedFrame(frameNo, tsSec, tsNsec, iface.linkType, iface.info.id, bytes, pos + PACKET_HEADER, pos + PACKET_HEADER + capLen, view.getUint32(pos + 24, le)));
+    this.onFrame(this.frame.fill(frameNo, tsSec, tsNsec, iface.linkType, iface.info.id, bytes, pos + PACKET_HEADER, pos + PACKET_HEADER + capLen, view.getUint32(pos + 24, le)));
   }
 
   // §4.4 Simple Packet Block: interface 0, no timestamp, captured length from the original
@@ -245,7 +244,7 @@ export class PcapngParser extends RecordParser {
     }
     this.frameNo = frameNo;
     this.frames++;
-    this.onFrame(new CapturedFrame(frameNo, 0, 0, iface.linkType, iface.info.id, bytes, pos + 12, pos + 12 + capLen, origLen));
+    this.onFrame(this.frame.fill(frameNo, 0, 0, iface.linkType, iface.info.id, bytes, pos + 12, pos + 12 + capLen, origLen));
   }
 
   // §4.1 Section Header Block: byte order, version 1.x; interfaces are numbered per section.

@@ -1,6 +1,6 @@
 // What the chunk reader asks of a capture format: consume complete records from a buffer,
 // and report the file's shape (variant, interfaces, warnings) at the end.
-import type { Frame } from './frame.js';
+import { CapturedFrame, type Frame } from './frame.js';
 import type { CaptureInterface, CaptureWarning } from './summary.js';
 
 export type FrameSink = (frame: Frame) => void;
@@ -26,6 +26,8 @@ export abstract class RecordParser {
   minTs = Infinity;
   maxTs = -Infinity;
   readonly warnings: CaptureWarning[] = [];
+  /** Refilled for every record handed to onFrame. */
+  protected readonly frame = new CapturedFrame(0, 0, 0, 0, 0, new Uint8Array(0), 0, 0, 0);
 
   constructor(
     /** The path as given, for CaptureError. */

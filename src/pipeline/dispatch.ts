@@ -230,7 +230,14 @@ export class AppDispatcher implements NetListener {
   rtpQueuedOfFlow(packets: QueuedRtp): boolean {
     const handler = this.handlers.rtpQueued;
     if (handler === undefined || !handler(packets)) return false;
-    for (let i = 0; i < packets.count; i++) tally(this.rtpCount, packets.frameNo[i] as number);
+    // As tally() per packet: each queued packet is the one RTP packet of its own frame.
+    const n = packets.count;
+    if (n > 0) {
+      const c = this.rtpCount;
+      c.messages += n;
+      c.frames += n;
+      c.lastFrame = packets.frameNo[n - 1] as number;
+    }
     return true;
   }
 
