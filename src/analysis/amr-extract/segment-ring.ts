@@ -45,12 +45,24 @@ const FLAG_3GP = 64;
 
 const utf8 = new TextEncoder();
 
-export class RingWriter {
-  private readonly control: Int32Array;
-  private readonly bytes: Uint8Array;
-  private readonly words: Int32Array;
-  private readonly floats: Float64Array;
-  private readonly mask: number;
+/** The ring as both ends see it: the control words, and the data as octets, words and doubles (native byte order: both ends are one process). */
+class RingViews {
+  readonly control: Int32Array;
+  readonly bytes: Uint8Array;
+  protected readonly words: Int32Array;
+  protected readonly floats: Float64Array;
+  protected readonly mask: number;
+
+  constructor(ring: RingBuffers) {
+    this.control = new Int32Array(ring.control);
+    this.bytes = new Uint8Array(ring.data);
+    this.words = new Int32Array(ring.data);
+    this.floats = new Float64Array(ring.data);
+    this.mask = ring.data.byteLength - 1;
+  }
+}
+
+export class RingWriter extends RingViews {
   /** Octets written (published or not). */
   private written = 0;
   private published = 0;
@@ -62,11 +74,7 @@ export class RingWriter {
     ring: RingBuffers,
     private readonly stallMs = STALL_MS,
   ) {
-    this.control = new Int32Array(ring.control);
-    this.bytes = new Uint8Array(ring.data);
-    this.words = new Int32Array(ring.data);
-    this.floats = new Float64Array(ring.data);
-    this.mask = ring.data.byteLength - 1;
+    super(ring);
   }
 
   get failed(): boolean {
@@ -195,25 +203,12 @@ export interface RingRecord {
   length: number;
 }
 
-export class RingReader {
-  readonly control: Int32Array;
-  readonly bytes: Uint8Array;
-  private readonly words: Int32Array;
-  private readonly floats: Float64Array;
-  private readonly mask: number;
+export class RingReader extends RingViews {
   private read = 0;
   private released = 0;
   private available = 0;
   private taken = 0;
   private readonly record: RingRecord = { type: RecordType.End as RecordType, at: 0, length: 0 };
-
-  constructor(ring: RingBuffers) {
-    this.control = new Int32Array(ring.control);
-    this.bytes = new Uint8Array(ring.data);
-    this.words = new Int32Array(ring.data);
-    this.floats = new Float64Array(ring.data);
-    this.mask = ring.data.byteLength - 1;
-  }
 
   /** The next record, waiting for one if none is there (at most `waitMs`); the previous one's room is given back. */
   next(waitMs = Infinity): RingRecord {
