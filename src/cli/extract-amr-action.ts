@@ -46,28 +46,30 @@ export async function runExtractAmr(capture: string, opts: ExtractOptions): Prom
   const stop = new AbortController();
   // Stream files are decoded, laid out and written by an output thread while the pass decodes on.
   const outputs = new ThreadSegmentOutputs(filePlace(outDir, existing, opts.force === true));
-  const extractor = new AmrExtractor({
-    outputs,
-    container,
-    ...codec,
-    callIds: opts.call,
-    ssrcs,
-    onFatal: () => stop.abort(),
-  });
+  // From here on the output thread runs: every way out goes through settle(), which ends it.
+  let extractor: AmrExtractor | undefined;
   let report;
   try {
+    extractor = new AmrExtractor({
+      outputs,
+      container,
+      ...codec,
+      callIds: opts.call,
+      ssrcs,
+      onFatal: () => stop.abort(),
+    });
     await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal, betweenChunks: () => outputs.check() });
     if (extractor.failure !== undefined) throw extractor.failure;
     report = await extractor.finishWritten();
     if (extractor.failure !== undefined) throw extractor.failure;
   } catch (err) {
     try {
-      extractor.abort();
+      extractor?.abort();
     } finally {
       // The output thread drops what is not committed and ends.
       await outputs.settle().catch(() => undefined);
     }
-    throw extractor.failure ?? outputs.failure ?? err;
+    throw extractor?.failure ?? outputs.failure ?? err;
   }
   const doc = { capture, outDir, ...report };
   writeOut(format === 'json' ? renderAmrExtractJson(doc) : renderAmrExtractText(doc));
