@@ -133,10 +133,18 @@ async function extractSample(dir: string, force: boolean, between?: () => void):
   const outputs = new ThreadSegmentOutputs(place(dir, force));
   const x = new AmrExtractor({ outputs });
   await outputs.started();
-  const run = runPass(join(repoRoot, 'samples', 'volte-call.pcap'), x.handlers(), { rtpHeuristic: true, betweenChunks: () => outputs.check() }).then(async () => {
-    between?.();
-    return x.finishWritten();
-  });
+  const run = runPass(join(repoRoot, 'samples', 'volte-call.pcap'), x.handlers(), { rtpHeuristic: true, betweenChunks: () => outputs.check() }).then(
+    async () => {
+      between?.();
+      return x.finishWritten();
+    },
+    async (err: unknown) => {
+      // As the command does: a pass stopped by the thread's failure still ends the thread.
+      x.abort();
+      await outputs.settle().catch(() => undefined);
+      throw outputs.failure ?? err;
+    },
+  );
   return { x, outputs, run };
 }
 

@@ -54,7 +54,7 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
   private readonly ready: Promise<void>;
   private readonly done: Promise<readonly (readonly [number, AmrTimelineStats])[]>;
   private failedWith: Error | undefined;
-  private failedSeen: Promise<void>;
+  private readonly failedSeen: Promise<void>;
   private settled: Promise<void> | undefined;
   private stalled = false;
   private readonly failedSeenNow: () => void;
@@ -93,11 +93,24 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
     this.worker.on('exit', (code) => broken(new Error(`the output thread ended (exit code ${code}) before its work was done`)));
     // (Awaited by settle(), which every run calls, failed or not: the thread ends there.)
     this.done.catch(() => undefined);
+    // The thread keeps the process alive only while something here waits for it: a run that
+    // stops without settle() must not leave the process waiting on a thread that waits for records.
+    this.worker.unref();
+  }
+
+  /** Waits for `what` from the thread, keeping the process alive meanwhile. */
+  private async fromThread<T>(what: Promise<T>): Promise<T> {
+    this.worker.ref();
+    try {
+      return await what;
+    } finally {
+      this.worker.unref();
+    }
   }
 
   /** Resolves once the output thread runs (a thread that cannot start fails here, or at the first check()). */
   async started(): Promise<void> {
-    await this.ready;
+    await this.fromThread(this.ready);
     if (this.failedWith !== undefined) throw this.failedWith;
   }
 
@@ -114,10 +127,10 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
     if (!this.stalled) this.writer.publish();
     // The pass need not wait for the thread to start: the ring holds the first chunk's records
     // (a chunk of capture makes fewer octets of records than the ring has). It waits here once.
-    await this.ready;
+    await this.fromThread(this.ready);
     if (!this.writer.failed && this.failedWith === undefined) return;
     // (The thread sets the flag after posting its failure: the message is on its way.)
-    await this.failedSeen;
+    await this.fromThread(this.failedSeen);
     throw this.failedWith;
   }
 
@@ -186,7 +199,7 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
     try {
       if (this.stalled) throw this.failedWith;
       this.writer.finish();
-      const written = await this.done;
+      const written = await this.fromThread(this.done);
       for (const [id, stats] of written) this.finished.get(id)?.(stats);
     } finally {
       for (const temp of this.temporary.values()) untrackTemporary(temp);
