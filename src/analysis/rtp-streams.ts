@@ -96,6 +96,13 @@ export interface RtpStreamListener {
    * table (RtpStreamTable.changed).
    */
   horizon?(): number;
+  /**
+   * Optional: the queued packets of one steady stream (the pass's QueuedRtp: plain 12-byte RTP
+   * headers at buf[start[i]], payloads up to end[i]; valid during the call only), all of
+   * `format`, none reaching the horizon — for the listener to take in one call (true), or
+   * false to have them handed on one by one through packet().
+   */
+  packets?(stream: RtpStreamInfo, run: QueuedRtp, format: StreamFormat): boolean;
 }
 
 export interface RtpStreamTableOptions {
@@ -388,9 +395,19 @@ export class RtpStreamTable {
     // What the stream's run holds goes first; then these, each in order.
     if (entry.run !== undefined) this.deliverRun(entry);
     const format = entry.lastFormat as StreamFormat;
+    // As deliver() per packet; steady, the payload type run is this one (steadyAt).
+    const stats = (entry.stats ??= new RtpStreamStats(statsOptions(format, entry)));
+    if (entry.lastPt !== pt) startRun(entry, pt, format);
+    entry.runFormat = format;
     for (let i = 0; i < count; i++) {
       const at = packets.start[i] as number;
-      this.deliver(entry, packets.frameNo[i] as number, packets.ts[i] as number, readU16(buf, at + 2), readU32(buf, at + 4), pt, (buf[at + 1] as number) >= 0x80, buf, at + RTP_FIXED_HEADER, packets.end[i] as number, format);
+      stats.addPacket(readU16(buf, at + 2), readU32(buf, at + 4), pt, packets.frameNo[i] as number, packets.ts[i] as number);
+    }
+    const listener = this.listener;
+    if (listener === undefined || listener.packets?.(entry.info, packets, format) === true) return true;
+    for (let i = 0; i < count; i++) {
+      const at = packets.start[i] as number;
+      this.hand(listener, entry, packets.frameNo[i] as number, packets.ts[i] as number, readU16(buf, at + 2), readU32(buf, at + 4), pt, (buf[at + 1] as number) >= 0x80, buf, at + RTP_FIXED_HEADER, packets.end[i] as number, format);
     }
     return true;
   }
@@ -692,7 +709,11 @@ export class RtpStreamTable {
     if (entry.lastPt !== payloadType) startRun(entry, payloadType, format);
     if (format !== undefined) entry.runFormat = format;
     entry.stats.addPacket(sequence, timestamp, payloadType, frameNo, ts);
-    if (this.listener === undefined) return;
+    if (this.listener !== undefined) this.hand(this.listener, entry, frameNo, ts, sequence, timestamp, payloadType, marker, buf, start, end, format);
+  }
+
+  /** One packet to the listener. */
+  private hand(listener: RtpStreamListener, entry: StreamEntry, frameNo: number, ts: number, sequence: number, timestamp: number, payloadType: number, marker: boolean, buf: Uint8Array, start: number, end: number, format: StreamFormat | undefined): void {
     const out = this.out;
     out.frameNo = frameNo;
     out.ts = ts;
@@ -704,7 +725,7 @@ export class RtpStreamTable {
     out.start = start;
     out.end = end;
     out.format = format;
-    this.listener.packet(entry.info, out);
+    listener.packet(entry.info, out);
   }
 }
 

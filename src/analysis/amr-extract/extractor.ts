@@ -8,7 +8,10 @@
 // storage format does not depend on it. The files of a call are completed shortly after its BYE.
 import { isDecodeError } from '../../decode-error.js';
 import type { PassHandlers, SipEvent } from '../../pipeline/events.js';
-import { decodeAmrFramesAt } from '../../protocols/amr/decode.js';
+import type { QueuedRtp } from '../../pipeline/events.js';
+import { decodeAmrFramesAt, singleTocKey } from '../../protocols/amr/decode.js';
+import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
+import { readU16, readU32 } from '../../protocols/rtp/big-endian.js';
 import { AmrFrameList } from '../../protocols/amr/frame-list.js';
 import { uniqueName } from '../../output/safe-name.js';
 import type { AmrTimelineStats } from '../amr-timeline.js';
@@ -38,6 +41,12 @@ export interface AmrExtractOptions {
 
 interface Segment {
   readonly wideband: boolean;
+  // The last payload decoded for it as one frame (its format, length, singleTocKey): later
+  // payloads of that shape decode as well, and outputs that decode payloads themselves take
+  // them without this thread decoding them first.
+  checkedAmr: AmrPayloadOptions | undefined;
+  checkedLength: number;
+  checkedKey: number;
   readonly file: string;
   readonly output: SegmentOutput;
   readonly payloadFormats: string[];
@@ -67,6 +76,8 @@ interface StreamExtraction {
 }
 
 const DEFAULT_CLOSE_AFTER_BYE = 5;
+/** RFC 3550 §5.1: the fixed RTP header, all a queued packet has before its payload. */
+const RTP_FIXED_HEADER = 12;
 
 export class AmrExtractor {
   readonly table: RtpStreamTable;
@@ -105,6 +116,7 @@ export class AmrExtractor {
       ...(options.octetAlign !== undefined ? { octetAlign: options.octetAlign } : {}),
       listener: {
         packet: (stream, packet) => this.packet(stream, packet),
+        packets: (stream, run, format) => this.packets(stream, run, format),
         inOrder: (stream, ts, format) => this.inOrder(stream, ts, format),
         horizon: () => this.closing[0]?.at ?? Infinity,
       },
@@ -198,9 +210,9 @@ export class AmrExtractor {
     const format = packet.format;
     const amr = format?.amr;
     if (format === undefined || amr === undefined) return this.skip(x, this.skipReason(format, packet.payloadType), packet.frameNo);
-    const error = decodeAmrFramesAt(packet.buf, packet.start, packet.end, amr, this.frames);
-    if (error !== undefined) return this.skip(x, error.reason, packet.frameNo);
     let segment = x.open;
+    const error = this.payloadError(segment, packet.buf, packet.start, packet.end, amr);
+    if (error !== undefined) return this.skip(x, error, packet.frameNo);
     if (segment !== undefined && segment.wideband !== amr.wideband) {
       this.close(x);
       segment = undefined;
@@ -209,14 +221,61 @@ export class AmrExtractor {
       segment = this.openSegment(x, amr.wideband, packet.frameNo);
       if (segment === undefined) return;
     }
-    if (segment.lastFormat !== format) {
-      segment.lastFormat = format;
-      const described = describeFormat(format);
-      if (!segment.payloadFormats.includes(described)) segment.payloadFormats.push(described);
-    }
+    if (segment.lastFormat !== format) noteFormat(segment, format);
     segment.packets++;
     segment.lastFrameNo = packet.frameNo;
     segment.output.push(packet.timestamp, packet.sequence, packet.frameNo, this.frames, packet.buf, packet.start, packet.end, amr);
+  }
+
+  /**
+   * A steady stream's queued packets in one call, when packet() would take each the same way:
+   * a selected stream whose open file has this codec, no file completed before the last of
+   * them. False (nothing done) otherwise: they then come one by one.
+   */
+  private packets(stream: RtpStreamInfo, run: QueuedRtp, format: StreamFormat): boolean {
+    const x = this.byId[stream.id];
+    const amr = format.amr;
+    const segment = x?.open;
+    if (this.failed !== undefined || x === undefined || !x.selected || amr === undefined || segment === undefined || segment.wideband !== amr.wideband) return false;
+    const count = run.count;
+    const due = this.closing[0];
+    if (due !== undefined) for (let i = 0; i < count; i++) if (due.at <= (run.ts[i] as number)) return false;
+    if (segment.lastFormat !== format) noteFormat(segment, format);
+    const buf = run.buf;
+    const output = segment.output;
+    for (let i = 0; i < count; i++) {
+      // (Queued packets have plain 12-byte RTP headers, RFC 3550 §5.1.)
+      const header = run.start[i] as number;
+      const start = header + RTP_FIXED_HEADER;
+      const end = run.end[i] as number;
+      const frameNo = run.frameNo[i] as number;
+      const error = this.payloadError(segment, buf, start, end, amr);
+      if (error !== undefined) {
+        this.skip(x, error, frameNo);
+        continue;
+      }
+      segment.packets++;
+      segment.lastFrameNo = frameNo;
+      output.push(readU32(buf, header + 4), readU16(buf, header + 2), frameNo, this.frames, buf, start, end, amr);
+    }
+    return true;
+  }
+
+  /**
+   * Why the payload cannot be extracted (RFC 4867 §4), or undefined: then this.frames holds its
+   * frames — unless the outputs decode payloads themselves and it has the shape of the last
+   * payload checked for the segment (then it decodes as that one did, and is not decoded here).
+   */
+  private payloadError(segment: Segment | undefined, buf: Uint8Array, start: number, end: number, amr: AmrPayloadOptions): string | undefined {
+    if (segment !== undefined && segment.checkedAmr === amr && end - start === segment.checkedLength && singleTocKey(buf, start, amr.octetAligned) === segment.checkedKey && this.outputs.decodesPayloads === true) return undefined;
+    const error = decodeAmrFramesAt(buf, start, end, amr, this.frames);
+    if (error !== undefined) return error.reason;
+    if (segment !== undefined && this.frames.count === 1) {
+      segment.checkedAmr = amr;
+      segment.checkedLength = end - start;
+      segment.checkedKey = singleTocKey(buf, start, amr.octetAligned);
+    }
+    return undefined;
   }
 
   /**
@@ -257,7 +316,7 @@ export class AmrExtractor {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       return undefined;
     }
-    const segment: Segment = { wideband, file, output, payloadFormats: [], packets: 0, firstFrameNo: frameNo, lastFrameNo: frameNo, lastFormat: undefined };
+    const segment: Segment = { wideband, checkedAmr: undefined, checkedLength: -1, checkedKey: -1, file, output, payloadFormats: [], packets: 0, firstFrameNo: frameNo, lastFrameNo: frameNo, lastFormat: undefined };
     x.open = segment;
     this.openSegments.add(segment);
     return segment;
@@ -315,6 +374,13 @@ export class AmrExtractor {
     }
     return reason;
   }
+}
+
+/** The segment's packets now come in `format`: named once in its payload formats. */
+function noteFormat(segment: Segment, format: StreamFormat): void {
+  segment.lastFormat = format;
+  const described = describeFormat(format);
+  if (!segment.payloadFormats.includes(described)) segment.payloadFormats.push(described);
 }
 
 function describeFormat(f: StreamFormat): string {

@@ -45,6 +45,8 @@ function revive(e: SerializedError): Error {
 }
 
 export class ThreadSegmentOutputs implements SegmentOutputs {
+  /** The output thread decodes every payload again. */
+  readonly decodesPayloads = true;
   private readonly writer: RingWriter;
   private readonly worker: Worker;
   private nextId = 1;

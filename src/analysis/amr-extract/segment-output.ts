@@ -14,7 +14,8 @@ import type { AmrContainer, ExtractSink, ExtractSinkFactory } from './types.js';
 export interface SegmentOutput {
   /**
    * One packet's frames: `frames` holds them decoded (RFC 4867 §4) from payload[start, end)
-   * with `amr` (an output in another thread decodes the payload again there).
+   * with `amr` — unless the outputs decode payloads themselves (SegmentOutputs.decodesPayloads),
+   * which may be given a list holding an earlier packet's frames.
    */
   push(timestamp: number, sequence: number, frameNo: number, frames: AmrFrameList, payload: Uint8Array, start: number, end: number, amr: AmrPayloadOptions): void;
   /**
@@ -31,6 +32,8 @@ export interface SegmentOutputs {
   open(file: string, wideband: boolean, container: AmrContainer): SegmentOutput;
   /** Resolves once every finished output is written and its counts given (outputs in another thread). */
   settle?(): Promise<void>;
+  /** The outputs decode each payload themselves: push() need not be given its frames. */
+  readonly decodesPayloads?: boolean;
 }
 
 /** Outputs written in this thread, each to the sink the factory gives for its name. */

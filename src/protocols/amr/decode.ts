@@ -57,6 +57,19 @@ export function decodeAmrFramesAt(bytes: Uint8Array, start: number, end: number,
   return decodeBandwidthEfficient(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), bits, channels, list);
 }
 
+/**
+ * For a payload whose table of contents is one entry (F = 0): the bits of its first two octets
+ * that decide whether it decodes — that entry's F and FT (RFC 4867 §4.4.2 octet-aligned: the
+ * second octet; §4.3.2 bandwidth-efficient: bits 4 to 8, after the 4-bit CMR). With the same
+ * options and length, a payload whose key equals that of one that decoded to a single frame
+ * decodes too: nothing else of it is read to decide (CMR, Q, padding and speech bits are not).
+ */
+export function singleTocKey(bytes: Uint8Array, start: number, octetAligned: boolean): number {
+  const first = bytes[start] as number;
+  const second = bytes[start + 1] as number;
+  return octetAligned ? second & 0xf8 : (((first & 0x0f) << 8) | second) & 0x0f80;
+}
+
 function decodeOctetAligned(bytes: Uint8Array, from: number, to: number, bits: Int16Array, channels: number, crc: boolean, list: AmrFrameList): DecodeError | undefined {
   const header = bytes[from] as number;
   // RFC 4867 §4.4.1: CMR (4 bits) then 4 reserved bits, zero.

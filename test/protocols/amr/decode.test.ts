@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMR_DECODE_REASONS, decodeAmrFrames, decodeAmrPayload } from '../../../src/protocols/amr/decode.js';
+import { AMR_DECODE_REASONS, decodeAmrFrames, decodeAmrPayload, singleTocKey } from '../../../src/protocols/amr/decode.js';
 import { AmrFrameList } from '../../../src/protocols/amr/frame-list.js';
 import type { AmrPayload, AmrPayloadOptions } from '../../../src/protocols/amr/types.js';
 import { isDecodeError, type DecodeError } from '../../../src/decode-error.js';
@@ -227,4 +227,41 @@ test('decodeAmrFrames fills a reused frame list with what decodeAmrPayload retur
     assert.ok(isDecodeError(a) && b !== undefined);
     assert.deepEqual(b, a);
   }
+});
+
+test('singleTocKey: a payload with the key and length of one that decoded to one frame decodes too (both modes, crc)', () => {
+  const random = seededRandom(5253);
+  const list = new AmrFrameList();
+  let matched = 0;
+  for (const wideband of [false, true]) {
+    for (const [octetAligned, crc] of [[false, false], [true, false], [true, true]] as const) {
+      const options: AmrPayloadOptions = { wideband, octetAligned, crc };
+      const types = wideband ? [0, 2, 5, 8, sidType(true), NO_DATA, WB_SPEECH_LOST] : [0, 3, 7, sidType(false), NO_DATA];
+      for (const ft of types) {
+        const p = packAmrPayload([randomFrame(ft, wideband, random, random() < 0.5)], { wideband, octetAligned, crc });
+        assert.equal(decodeAmrFrames(p, options, list), undefined);
+        assert.equal(list.count, 1);
+        const key = singleTocKey(p, 0, octetAligned);
+        for (let i = 0; i < 2000; i++) {
+          const q = new Uint8Array(p.length);
+          for (let j = 0; j < q.length; j++) q[j] = Math.floor(random() * 256);
+          // Half of them carry p's F and FT bits (RFC 4867 §4.4.2 / §4.3.2), the rest are random throughout.
+          if (i % 2 === 0) {
+            if (octetAligned) q[1] = ((q[1] as number) & 0x07) | ((p[1] as number) & 0xf8);
+            else {
+              q[0] = ((q[0] as number) & 0xf0) | ((p[0] as number) & 0x0f);
+              q[1] = ((q[1] as number) & 0x7f) | ((p[1] as number) & 0x80);
+            }
+            assert.equal(singleTocKey(q, 0, octetAligned), key);
+          }
+          if (singleTocKey(q, 0, octetAligned) !== key) continue;
+          matched++;
+          assert.equal(decodeAmrFrames(q, options, list), undefined, `${wideband ? 'WB' : 'NB'} ${octetAligned ? 'octet' : 'bwe'} FT ${ft}: [${[...q.subarray(0, 2)]}]`);
+          assert.equal(list.count, 1);
+          assert.equal(list.ft[0], ft);
+        }
+      }
+    }
+  }
+  assert.ok(matched > 30000);
 });
