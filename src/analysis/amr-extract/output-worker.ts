@@ -12,7 +12,7 @@ import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
 import { AtomicFile } from '../../output/atomic-file.js';
 import type { AmrTimelineStats } from '../amr-timeline.js';
 import { LocalSegmentOutput } from './segment-output.js';
-import { RecordType, RingReader, readFormat, readOpen, type RingBuffers } from './segment-ring.js';
+import { PacketEntries, RecordType, RingReader, readFormat, readOpen, type RingBuffers } from './segment-ring.js';
 import type { OutputThreadMessage, SerializedError } from './output-thread.js';
 
 function serialize(err: unknown): SerializedError {
@@ -27,6 +27,7 @@ function post(message: OutputThreadMessage): void {
 
 function run(ring: RingBuffers): void {
   const reader = new RingReader(ring);
+  const packets = new PacketEntries(reader);
   const formats: (AmrPayloadOptions | undefined)[] = [];
   const segments = new Map<number, LocalSegmentOutput>();
   const written: [number, AmrTimelineStats][] = [];
@@ -39,15 +40,17 @@ function run(ring: RingBuffers): void {
     try {
       const at = r.at;
       switch (r.type) {
-        case RecordType.Packet: {
-          const segment = segments.get(reader.u32(at));
-          const amr = formats[reader.u32(at + 4)];
-          if (segment === undefined || amr === undefined) throw new Error('output thread: a packet for no open file');
-          const start = at + 28;
-          // The pass decoded this payload without error before sending it.
-          const error = decodeAmrFramesAt(reader.bytes, start, start + reader.u32(at + 24), amr, frames);
-          if (isDecodeError(error)) throw new Error(`output thread: payload does not decode (${error.reason})`);
-          segment.push(reader.u32(at + 8), reader.u32(at + 12), reader.f64(at + 16), frames);
+        case RecordType.Packets: {
+          packets.open(at);
+          const segment = segments.get(packets.id);
+          const amr = formats[packets.format];
+          if (segment === undefined || amr === undefined) throw new Error('output thread: packets for no open file');
+          while (packets.next()) {
+            // The pass found each payload to decode (or shaped like one that did) before sending it.
+            const error = decodeAmrFramesAt(reader.bytes, packets.start, packets.end, amr, frames);
+            if (isDecodeError(error)) throw new Error(`output thread: payload does not decode (${error.reason})`);
+            segment.push(packets.timestamp, packets.sequence, packets.frameNo, frames);
+          }
           break;
         }
         case RecordType.Format: {

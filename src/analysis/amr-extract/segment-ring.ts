@@ -8,7 +8,7 @@ import { copyToAligned } from '../../media/copy-octets.js';
 import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
 import type { AmrContainer } from './types.js';
 
-export const RecordType = { Format: 1, Open: 2, Packet: 3, Close: 4, Abort: 5, End: 6, Wrap: 7 } as const;
+export const RecordType = { Format: 1, Open: 2, Packets: 3, Close: 4, Abort: 5, End: 6, Wrap: 7 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
 // Words of the control block.
@@ -22,6 +22,12 @@ const CONTROL_WORDS = 4;
 const HEADER = 8;
 /** Publish what is written once this much waits (the consumer starts early, never far behind). */
 const PUBLISH_EVERY = 256 << 10;
+// A PACKETS record: segment id, format id, count, (pad); then per packet its timestamp, sequence
+// number and payload length (16 bits each), frame number (f64), and payload (padded to 8).
+const PACKETS_HEADER = 16;
+const PACKET_ENTRY_HEADER = 16;
+/** Room a PACKETS record takes at once (a quarter of the ring at most): consecutive packets of one segment fill it. */
+const PACKETS_RESERVE = 16 << 10;
 /** How long the pass waits for room before it gives up on an output thread that stopped taking records. */
 const STALL_MS = 120_000;
 
@@ -68,6 +74,14 @@ export class RingWriter extends RingViews {
   private published = 0;
   /** The consumer's position when last read. */
   private knownRead = 0;
+  // The PACKETS record being filled (not yet written: `written` moves when it is closed): where
+  // its body starts (-1: none), its segment and format, packets, where the next goes, room left.
+  private packetsAt = -1;
+  private packetsId = 0;
+  private packetsFormat = 0;
+  private packetsCount = 0;
+  private packetsEnd = 0;
+  private packetsLimit = 0;
 
   /** `stallMs`: how long to wait for room before giving up on the consumer. */
   constructor(
@@ -82,6 +96,7 @@ export class RingWriter extends RingViews {
   }
 
   format(id: number, amr: AmrPayloadOptions): void {
+    this.closePackets();
     const at = this.begin(RecordType.Format, 8);
     const flags =
       (amr.wideband ? FLAG_WIDEBAND : 0) |
@@ -97,6 +112,7 @@ export class RingWriter extends RingViews {
   open(id: number, wideband: boolean, container: AmrContainer, force: boolean, path: string, tempPath: string): void {
     const p = utf8.encode(path);
     const t = utf8.encode(tempPath);
+    this.closePackets();
     const at = this.begin(RecordType.Open, 16 + p.length + t.length);
     this.words[at >> 2] = id;
     this.words[(at + 4) >> 2] = (wideband ? FLAG_WIDEBAND : 0) | (force ? FLAG_FORCE : 0) | (container === '3gp' ? FLAG_3GP : 0);
@@ -107,17 +123,47 @@ export class RingWriter extends RingViews {
     this.end(at + 16 + p.length + t.length);
   }
 
+  /**
+   * One packet of segment `id`: it joins the PACKETS record being filled when that is of the same
+   * segment and format and has room, else it starts one (consecutive packets of a segment —
+   * a stream's queued run — share one record header and one room check).
+   */
   packet(id: number, format: number, timestamp: number, sequence: number, frameNo: number, payload: Uint8Array, start: number, end: number): void {
     const length = end - start;
-    const at = this.begin(RecordType.Packet, 28 + length);
+    if (length > 0xffff) throw new Error(`payload of ${length} octets does not fit a packet entry`);
+    const entry = PACKET_ENTRY_HEADER + ((length + 7) & ~7);
+    if (this.packetsAt < 0 || id !== this.packetsId || format !== this.packetsFormat || this.packetsEnd + entry > this.packetsLimit) this.openPackets(id, format, entry);
+    const at = this.packetsEnd;
+    this.words[at >> 2] = timestamp | 0;
+    this.words[(at + 4) >> 2] = sequence | (length << 16);
+    this.floats[(at + 8) >> 3] = frameNo;
+    copyToAligned(payload, start, end, this.bytes, this.words, at + PACKET_ENTRY_HEADER);
+    this.packetsEnd = at + entry;
+    this.packetsCount++;
+  }
+
+  private openPackets(id: number, format: number, entry: number): void {
+    this.closePackets();
+    const reserve = Math.max(PACKETS_HEADER + entry, Math.min(PACKETS_RESERVE, (this.mask + 1) >> 2));
+    const at = this.begin(RecordType.Packets, reserve);
     this.words[at >> 2] = id;
     this.words[(at + 4) >> 2] = format;
-    this.words[(at + 8) >> 2] = timestamp | 0;
-    this.words[(at + 12) >> 2] = sequence;
-    this.floats[(at + 16) >> 3] = frameNo;
-    this.words[(at + 24) >> 2] = length;
-    copyToAligned(payload, start, end, this.bytes, this.words, at + 28);
-    this.end(at + 28 + length);
+    this.packetsAt = at;
+    this.packetsId = id;
+    this.packetsFormat = format;
+    this.packetsCount = 0;
+    this.packetsEnd = at + PACKETS_HEADER;
+    this.packetsLimit = at + reserve;
+  }
+
+  /** Completes the PACKETS record being filled (its count and length), which makes it part of what is written. */
+  private closePackets(): void {
+    const at = this.packetsAt;
+    if (at < 0) return;
+    this.packetsAt = -1;
+    this.words[(at + 8) >> 2] = this.packetsCount;
+    this.words[(at - HEADER + 4) >> 2] = HEADER + this.packetsEnd - at;
+    this.end(this.packetsEnd);
   }
 
   close(id: number): void {
@@ -136,6 +182,7 @@ export class RingWriter extends RingViews {
 
   /** Makes everything written visible to the output thread (and wakes it). */
   publish(): void {
+    this.closePackets();
     if (this.published === this.written) return;
     this.published = this.written;
     Atomics.store(this.control, WRITE, this.written | 0);
@@ -143,6 +190,7 @@ export class RingWriter extends RingViews {
   }
 
   private idRecord(type: RecordType, id: number): void {
+    this.closePackets();
     const at = this.begin(type, 4);
     this.words[at >> 2] = id;
     this.end(at + 4);
@@ -252,6 +300,48 @@ export class RingReader extends RingViews {
 
   f64(offset: number): number {
     return this.floats[offset >> 3] as number;
+  }
+}
+
+/** The packets of a PACKETS record, one after another (one object, refilled: read each before the next). */
+export class PacketEntries {
+  id = 0;
+  format = 0;
+  timestamp = 0;
+  sequence = 0;
+  frameNo = 0;
+  /** The payload: the reader's bytes[start, end). */
+  start = 0;
+  end = 0;
+  private remaining = 0;
+  private nextAt = 0;
+
+  constructor(private readonly reader: RingReader) {}
+
+  /** Starts on the PACKETS record whose body is at `at`. */
+  open(at: number): void {
+    const r = this.reader;
+    this.id = r.u32(at);
+    this.format = r.u32(at + 4);
+    this.remaining = r.u32(at + 8);
+    this.nextAt = at + PACKETS_HEADER;
+  }
+
+  /** Moves to the record's next packet; false after the last. */
+  next(): boolean {
+    if (this.remaining === 0) return false;
+    this.remaining--;
+    const r = this.reader;
+    const at = this.nextAt;
+    const word = r.u32(at + 4);
+    const length = word >>> 16;
+    this.timestamp = r.u32(at);
+    this.sequence = word & 0xffff;
+    this.frameNo = r.f64(at + 8);
+    this.start = at + PACKET_ENTRY_HEADER;
+    this.end = this.start + length;
+    this.nextAt = this.start + ((length + 7) & ~7);
+    return true;
   }
 }
 
