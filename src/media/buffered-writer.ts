@@ -8,8 +8,8 @@ const BLOCK = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 
 export class BufferedWriter {
-  private block = new Uint8Array(BLOCK);
-  private view = new DataView(this.block.buffer);
+  private readonly block = new Uint8Array(BLOCK);
+  private readonly view = new DataView(this.block.buffer);
   private used = 0;
   private flushed = 0;
   // Frames come from a capture chunk (straight from packets) or a stream's ring: the source's
@@ -91,11 +91,9 @@ export class BufferedWriter {
 
   flush(): void {
     if (this.used === 0) return;
+    // (The sink has the block for the call only: it is filled again from the start.)
     this.sink.write(this.block.subarray(0, this.used));
     this.flushed += this.used;
-    // The sink keeps the block (it may write it later, off the main thread): start a new one.
-    this.block = new Uint8Array(BLOCK);
-    this.view = new DataView(this.block.buffer);
     this.used = 0;
   }
 

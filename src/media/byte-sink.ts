@@ -2,7 +2,7 @@
 // PatchableByteSink; MemoryByteSink keeps the bytes in memory for small outputs and tests.
 
 export interface ByteSink {
-  /** The chunk is the sink's from now on: writers never reuse it. */
+  /** The chunk is lent for the call only: a writer may fill it again afterwards (keep a copy). */
   write(chunk: Uint8Array): void;
 }
 

@@ -7,7 +7,8 @@ import { BufferedWriter } from '../../src/media/buffered-writer.js';
 class Collect {
   chunks: Uint8Array[] = [];
   write(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
+    // (Lent for the call only.)
+    this.chunks.push(chunk.slice());
   }
   bytes(): number[] {
     return this.chunks.flatMap((c) => [...c]);
