@@ -7,8 +7,7 @@
 // re-INVITE from AMR to AMR-WB) starts a new file; a change of payload mode does not, since the
 // storage format does not depend on it. The files of a call are completed shortly after its BYE.
 import { isDecodeError } from '../../decode-error.js';
-import type { PassHandlers, SipEvent } from '../../pipeline/events.js';
-import type { QueuedRtp } from '../../pipeline/events.js';
+import type { PassHandlers, QueuedRtp, SipEvent } from '../../pipeline/events.js';
 import { decodeAmrFramesAt, singleTocKey } from '../../protocols/amr/decode.js';
 import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
 import { readU16, readU32 } from '../../protocols/rtp/big-endian.js';
@@ -211,7 +210,8 @@ export class AmrExtractor {
     const amr = format?.amr;
     if (format === undefined || amr === undefined) return this.skip(x, this.skipReason(format, packet.payloadType), packet.frameNo);
     let segment = x.open;
-    const error = this.payloadError(segment, packet.buf, packet.start, packet.end, amr);
+    // (A file of the other codec is completed below, once the payload is known to decode.)
+    const error = this.payloadError(segment?.wideband === amr.wideband ? segment : undefined, packet.buf, packet.start, packet.end, amr);
     if (error !== undefined) return this.skip(x, error, packet.frameNo);
     if (segment !== undefined && segment.wideband !== amr.wideband) {
       this.close(x);
