@@ -383,15 +383,15 @@ export class RtpStreamTable {
    * they only add to their own stream); false, before touching anything, otherwise.
    */
   queued(packets: QueuedRtp): boolean {
-    const { meta, buf, count } = packets;
+    const { meta, buf, count, at } = packets;
     if (meta.transport === 'websocket' || count === 0) return false;
-    const first = packets.start[0] as number;
+    const first = packets.start[at[0] as number] as number;
     const ssrc = readU32(buf, first + 8);
     const pt = (buf[first + 1] as number) & 0x7f;
     const entry = this.find(ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
-    if (entry === undefined || !this.steadyAt(entry, packets.binding, pt, packets.ts[0] as number)) return false;
+    if (entry === undefined || !this.steadyAt(entry, packets.binding, pt, packets.ts[at[0] as number] as number)) return false;
     const horizon = this.horizon();
-    for (let i = 0; i < count; i++) if ((packets.ts[i] as number) >= horizon) return false;
+    for (let i = 0; i < count; i++) if ((packets.ts[at[i] as number] as number) >= horizon) return false;
     // What the stream's run holds goes first; then these, each in order.
     if (entry.run !== undefined) this.deliverRun(entry);
     const format = entry.lastFormat as StreamFormat;
@@ -400,14 +400,16 @@ export class RtpStreamTable {
     if (entry.lastPt !== pt) startRun(entry, pt, format);
     entry.runFormat = format;
     for (let i = 0; i < count; i++) {
-      const at = packets.start[i] as number;
-      stats.addPacket(readU16(buf, at + 2), readU32(buf, at + 4), pt, packets.frameNo[i] as number, packets.ts[i] as number);
+      const k = at[i] as number;
+      const header = packets.start[k] as number;
+      stats.addPacket(readU16(buf, header + 2), readU32(buf, header + 4), pt, packets.frameNo[k] as number, packets.ts[k] as number);
     }
     const listener = this.listener;
     if (listener === undefined || listener.packets?.(entry.info, packets, format) === true) return true;
     for (let i = 0; i < count; i++) {
-      const at = packets.start[i] as number;
-      this.hand(listener, entry, packets.frameNo[i] as number, packets.ts[i] as number, readU16(buf, at + 2), readU32(buf, at + 4), pt, (buf[at + 1] as number) >= 0x80, buf, at + RTP_FIXED_HEADER, packets.end[i] as number, format);
+      const k = at[i] as number;
+      const header = packets.start[k] as number;
+      this.hand(listener, entry, packets.frameNo[k] as number, packets.ts[k] as number, readU16(buf, header + 2), readU32(buf, header + 4), pt, (buf[header + 1] as number) >= 0x80, buf, header + RTP_FIXED_HEADER, packets.end[k] as number, format);
     }
     return true;
   }

@@ -236,7 +236,7 @@ export class AppDispatcher implements NetListener {
       const c = this.rtpCount;
       c.messages += n;
       c.frames += n;
-      c.lastFrame = packets.frameNo[n - 1] as number;
+      c.lastFrame = packets.frameNo[packets.at[n - 1] as number] as number;
     }
     return true;
   }

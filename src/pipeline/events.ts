@@ -90,15 +90,16 @@ export interface PassHandlers {
 
 /**
  * Packets of one flow that waited under one permit (same SSRC, payload type and binding), in
- * capture order: packet i is RTP version 2 without padding, extension or CSRC at
- * buf[start[i], end[i]), its payload after the 12-byte header. The arrays may be longer than
- * `count`; everything is valid during the call only.
+ * capture order: the i-th is at k = at[i] of the queue's arrays (i < count), RTP version 2
+ * without padding, extension or CSRC at buf[start[k], end[k]), its payload after the 12-byte
+ * header, captured as frame frameNo[k] at ts[k]. Everything is valid during the call only.
  */
 export interface QueuedRtp {
   readonly meta: MessageMeta;
   readonly binding: MediaBinding;
   readonly buf: Uint8Array;
   readonly count: number;
+  readonly at: Int32Array;
   readonly frameNo: Float64Array;
   readonly ts: Float64Array;
   readonly start: Int32Array;

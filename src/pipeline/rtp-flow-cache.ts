@@ -70,16 +70,21 @@ class FlowMeta implements MessageMeta {
   }
 }
 
+/** One flow's queued packets as handed on: their places in the queue's arrays (refilled per flow). */
 class QueuedRun implements QueuedRtp {
   // (Set before every call.)
   meta!: MessageMeta;
   binding!: MediaBinding;
   buf: Uint8Array = new Uint8Array(0);
   count = 0;
-  readonly frameNo = new Float64Array(MAX_QUEUED);
-  readonly ts = new Float64Array(MAX_QUEUED);
-  readonly start = new Int32Array(MAX_QUEUED);
-  readonly end = new Int32Array(MAX_QUEUED);
+  readonly at = new Int32Array(MAX_QUEUED);
+
+  constructor(
+    readonly frameNo: Float64Array,
+    readonly ts: Float64Array,
+    readonly start: Int32Array,
+    readonly end: Int32Array,
+  ) {}
 }
 
 interface Flow {
@@ -125,8 +130,7 @@ export class RtpFlowCache {
   /** Flows with queued packets, in the order of their first. */
   private readonly queuedFlows: Flow[] = [];
   private readonly rtp = new RtpPacketRecord();
-  /** One flow's queued packets as handed on (refilled per flow). */
-  private readonly run = new QueuedRun();
+  private readonly run = new QueuedRun(this.qFrameNo, this.qTs, this.qStart, this.qEnd);
   private horizon = Infinity;
   private readonly permits: boolean;
   /** Frames taken past the walk, and of those queued (for tests and the benchmark). */
@@ -331,20 +335,16 @@ export class RtpFlowCache {
       const flow = flows[f] as Flow;
       const meta = flow.meta;
       const binding = flow.permitBinding as MediaBinding;
-      // The flow's packets side by side, for the handler to take in one call.
+      // The flow's packets in order, for the handler to take in one call.
+      const at = run.at;
       let n = 0;
-      for (let i = flow.head; i >= 0; i = this.qNext[i] as number, n++) {
-        run.frameNo[n] = this.qFrameNo[i] as number;
-        run.ts[n] = this.qTs[i] as number;
-        run.start[n] = this.qStart[i] as number;
-        run.end[n] = this.qEnd[i] as number;
-      }
+      for (let i = flow.head; i >= 0; i = this.qNext[i] as number) at[n++] = i;
       flow.head = flow.tail = -1;
       run.meta = meta;
       run.binding = binding;
       run.count = n;
-      meta.frameNo = run.frameNo[0] as number;
-      meta.ts = run.ts[0] as number;
+      meta.frameNo = this.qFrameNo[at[0] as number] as number;
+      meta.ts = this.qTs[at[0] as number] as number;
       let taken: boolean;
       try {
         taken = this.dispatcher.rtpQueuedOfFlow(run);
@@ -355,9 +355,10 @@ export class RtpFlowCache {
       }
       if (taken) continue;
       for (let i = 0; i < n; i++) {
-        meta.frameNo = run.frameNo[i] as number;
-        meta.ts = run.ts[i] as number;
-        this.hand(flow, binding, buf, run.start[i] as number, run.end[i] as number);
+        const k = at[i] as number;
+        meta.frameNo = this.qFrameNo[k] as number;
+        meta.ts = this.qTs[k] as number;
+        this.hand(flow, binding, buf, this.qStart[k] as number, this.qEnd[k] as number);
       }
     }
     flows.length = 0;

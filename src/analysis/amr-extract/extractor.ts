@@ -237,18 +237,19 @@ export class AmrExtractor {
     const amr = format.amr;
     const segment = x?.open;
     if (this.failed !== undefined || x === undefined || !x.selected || amr === undefined || segment === undefined || segment.wideband !== amr.wideband) return false;
-    const count = run.count;
+    const { count, at } = run;
     const due = this.closing[0];
-    if (due !== undefined) for (let i = 0; i < count; i++) if (due.at <= (run.ts[i] as number)) return false;
+    if (due !== undefined) for (let i = 0; i < count; i++) if (due.at <= (run.ts[at[i] as number] as number)) return false;
     if (segment.lastFormat !== format) noteFormat(segment, format);
     const buf = run.buf;
     const output = segment.output;
     for (let i = 0; i < count; i++) {
       // (Queued packets have plain 12-byte RTP headers, RFC 3550 §5.1.)
-      const header = run.start[i] as number;
+      const k = at[i] as number;
+      const header = run.start[k] as number;
       const start = header + RTP_FIXED_HEADER;
-      const end = run.end[i] as number;
-      const frameNo = run.frameNo[i] as number;
+      const end = run.end[k] as number;
+      const frameNo = run.frameNo[k] as number;
       const error = this.payloadError(segment, buf, start, end, amr);
       if (error !== undefined) {
         this.skip(x, error, frameNo);
