@@ -97,8 +97,9 @@ export interface RtpStreamListener {
    */
   horizon?(): number;
   /**
-   * Optional: the queued packets of one steady stream (the pass's QueuedRtp: plain 12-byte RTP
-   * headers at buf[start[i]], payloads up to end[i]; valid during the call only), all of
+   * Optional: the queued packets of one steady stream (the pass's QueuedRtp: the i-th at
+   * k = at[i], a plain 12-byte RTP header at buf[start[k]], its payload up to end[k]; valid
+   * during the call only), all of
    * `format`, none reaching the horizon — for the listener to take in one call (true), or
    * false to have them handed on one by one through packet().
    */
