@@ -1,8 +1,9 @@
 // The project's benchmark: generates (once) a large synthetic VoLTE capture, then measures
 // throughput (MB/s) and peak RSS of `imscap info` and `imscap extract-amr`, and — when tshark is
 // installed — of `tshark -q -z io,phs` and `tshark -q -z rtp,streams` on the same file.
-// Each command runs --runs times (default 3) and its fastest run is reported, with the highest
-// peak RSS of all runs: on a shared machine the fastest run is the one least disturbed.
+// Each command runs --runs times (default 3), in rounds of every command in turn, and its fastest
+// run is reported with the highest peak RSS of all its runs: on a shared machine the fastest run
+// is the one least disturbed.
 //   npm run bench [-- --size 512] [--runs 3] [--keep]
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
@@ -87,32 +88,41 @@ mkdirSync(amrOut);
 let amrRun = 0;
 const node = process.execPath;
 const imscap = join(root, 'bin', 'imscap.js');
-/** The fastest of `runs` runs, with the largest peak RSS seen in any of them. */
-async function best(name: string, cmd: string, cmdArgs: string[] | (() => string[])): Promise<Measure> {
-  let fastest: Measure | undefined;
-  let rss = 0;
-  for (let i = 0; i < runs; i++) {
-    const m = await measure(name, cmd, typeof cmdArgs === 'function' ? cmdArgs() : cmdArgs);
-    console.error(`  ${name}: ${m.seconds.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB`);
-    rss = Math.max(rss, m.maxRssMb);
-    if (fastest === undefined || m.seconds < fastest.seconds) fastest = m;
-  }
-  return { ...fastest!, maxRssMb: rss };
+interface Command {
+  readonly name: string;
+  readonly cmd: string;
+  readonly args: () => string[];
 }
-
-const results: Measure[] = [];
-results.push(await best('imscap info', node, [imscap, 'info', capture]));
-results.push(
-  await best('imscap extract-amr', node, () => {
-    const out = join(amrOut, `run-${++amrRun}`);
-    mkdirSync(out);
-    return [imscap, 'extract-amr', capture, '--out', out];
-  }),
-);
+const commands: Command[] = [
+  { name: 'imscap info', cmd: node, args: () => [imscap, 'info', capture] },
+  {
+    name: 'imscap extract-amr',
+    cmd: node,
+    args: () => {
+      const out = join(amrOut, `run-${++amrRun}`);
+      mkdirSync(out);
+      return [imscap, 'extract-amr', capture, '--out', out];
+    },
+  },
+];
 if (spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status === 0) {
-  results.push(await best('tshark -q -z io,phs', 'tshark', ['-n', '-q', '-r', capture, '-z', 'io,phs']));
-  results.push(await best('tshark -q -z rtp,streams', 'tshark', ['-n', '-q', '-r', capture, '-z', 'rtp,streams']));
+  commands.push({ name: 'tshark -q -z io,phs', cmd: 'tshark', args: () => ['-n', '-q', '-r', capture, '-z', 'io,phs'] });
+  commands.push({ name: 'tshark -q -z rtp,streams', cmd: 'tshark', args: () => ['-n', '-q', '-r', capture, '-z', 'rtp,streams'] });
 }
+// Rounds of every command in turn, so that a slow spell of a shared machine falls on all of them
+// alike; per command the fastest run, with the largest peak RSS seen in any of its runs.
+const fastest = new Map<string, Measure>();
+const rss = new Map<string, number>();
+for (let round = 1; round <= runs; round++) {
+  for (const c of commands) {
+    const m = await measure(c.name, c.cmd, c.args());
+    console.error(`  round ${round}: ${c.name}: ${m.seconds.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB`);
+    rss.set(c.name, Math.max(rss.get(c.name) ?? 0, m.maxRssMb));
+    const best = fastest.get(c.name);
+    if (best === undefined || m.seconds < best.seconds) fastest.set(c.name, m);
+  }
+}
+const results: Measure[] = commands.map((c) => ({ ...(fastest.get(c.name) as Measure), maxRssMb: rss.get(c.name) ?? 0 }));
 console.log(`capture: ${(bytes / 1e6).toFixed(0)} MB, ${frames} frames (${capture}), fastest of ${runs} run(s) each`);
 console.log('| command | seconds | MB/s | µs per frame | peak RSS (MB) |');
 console.log('|---|---:|---:|---:|---:|');
