@@ -230,14 +230,9 @@ export class AppDispatcher implements NetListener {
   rtpQueuedOfFlow(packets: QueuedRtp): boolean {
     const handler = this.handlers.rtpQueued;
     if (handler === undefined || !handler(packets)) return false;
-    // As tally() per packet: each queued packet is the one RTP packet of its own frame.
+    // Each queued packet is the one RTP packet of its own frame.
     const n = packets.count;
-    if (n > 0) {
-      const c = this.rtpCount;
-      c.messages += n;
-      c.frames += n;
-      c.lastFrame = packets.frameNo[packets.at[n - 1] as number] as number;
-    }
+    if (n > 0) tallyFrames(this.rtpCount, n, packets.frameNo[packets.at[n - 1] as number] as number);
     return true;
   }
 
@@ -393,6 +388,13 @@ function tally(c: ProtocolCount, frameNo: number): void {
     c.lastFrame = frameNo;
     c.frames++;
   }
+}
+
+/** tally() for `count` messages each alone in its own frame, the last of them `lastFrameNo`. */
+function tallyFrames(c: ProtocolCount, count: number, lastFrameNo: number): void {
+  c.messages += count;
+  c.frames += count;
+  c.lastFrame = lastFrameNo;
 }
 
 /** RFC 5626 §3.5.1: CRLF keep-alives (and STUN-less pings) carry only CR/LF octets. */

@@ -222,27 +222,29 @@ export class AmrExtractor {
       if (segment === undefined) return;
     }
     if (segment.lastFormat !== format) noteFormat(segment, format);
+    this.append(segment, packet.timestamp, packet.sequence, packet.frameNo, packet.buf, packet.start, packet.end, amr);
+  }
+
+  /** A packet whose payload decodes (this.frames holding its frames, see payloadError) into the segment's file. */
+  private append(segment: Segment, timestamp: number, sequence: number, frameNo: number, buf: Uint8Array, start: number, end: number, amr: AmrPayloadOptions): void {
     segment.packets++;
-    segment.lastFrameNo = packet.frameNo;
-    segment.output.push(packet.timestamp, packet.sequence, packet.frameNo, this.frames, packet.buf, packet.start, packet.end, amr);
+    segment.lastFrameNo = frameNo;
+    segment.output.push(timestamp, sequence, frameNo, this.frames, buf, start, end, amr);
   }
 
   /**
    * A steady stream's queued packets in one call, when packet() would take each the same way:
-   * a selected stream whose open file has this codec, no file completed before the last of
-   * them. False (nothing done) otherwise: they then come one by one.
+   * a selected stream whose open file has this codec (none of them reaches the horizon, the
+   * first BYE deadline, so no file is completed meanwhile: RtpStreamListener.packets). False
+   * (nothing done) otherwise: they then come one by one.
    */
   private packets(stream: RtpStreamInfo, run: QueuedRtp, format: StreamFormat): boolean {
     const x = this.byId[stream.id];
     const amr = format.amr;
     const segment = x?.open;
     if (this.failed !== undefined || x === undefined || !x.selected || amr === undefined || segment === undefined || segment.wideband !== amr.wideband) return false;
-    const { count, at } = run;
-    const due = this.closing[0];
-    if (due !== undefined) for (let i = 0; i < count; i++) if (due.at <= (run.ts[at[i] as number] as number)) return false;
+    const { count, at, buf } = run;
     if (segment.lastFormat !== format) noteFormat(segment, format);
-    const buf = run.buf;
-    const output = segment.output;
     for (let i = 0; i < count; i++) {
       // (Queued packets have plain 12-byte RTP headers, RFC 3550 §5.1.)
       const k = at[i] as number;
@@ -251,13 +253,8 @@ export class AmrExtractor {
       const end = run.end[k] as number;
       const frameNo = run.frameNo[k] as number;
       const error = this.payloadError(segment, buf, start, end, amr);
-      if (error !== undefined) {
-        this.skip(x, error, frameNo);
-        continue;
-      }
-      segment.packets++;
-      segment.lastFrameNo = frameNo;
-      output.push(readU32(buf, header + 4), readU16(buf, header + 2), frameNo, this.frames, buf, start, end, amr);
+      if (error !== undefined) this.skip(x, error, frameNo);
+      else this.append(segment, readU32(buf, header + 4), readU16(buf, header + 2), frameNo, buf, start, end, amr);
     }
     return true;
   }
