@@ -25,6 +25,22 @@ export interface ReadCaptureOptions {
   betweenChunks?: () => Promise<void>;
   /** Called once the frames of a chunk are parsed, before its buffer is read into again: what still points into frames' bytes must be done with them. */
   afterChunk?: () => void;
+  /** Where chunks are read into, for a consumer that reads frames' bytes after their chunk is parsed (default: buffers of this thread, two). */
+  chunkBuffers?: ChunkBuffers;
+}
+
+/**
+ * Buffers for chunks of capture data, from a consumer that reads frames' bytes after afterChunk
+ * (another thread reading payloads in place). The reader keeps CHUNK_SLOTS of them in turn, so
+ * a chunk is read into again only two chunks after it was parsed.
+ */
+export interface ChunkBuffers {
+  /** A new buffer of `size` octets. */
+  allocate(size: number): Uint8Array;
+  /** Called before data is read into `buf` again: returns once nothing needs what it holds. */
+  reuse(buf: Uint8Array): void;
+  /** `buf` is not used any more (a larger one replaced it). */
+  release(buf: Uint8Array): void;
 }
 
 const DEFAULT_CHUNK = 8 << 20;
@@ -33,13 +49,15 @@ const MAX_CHUNK = 64 << 20;
 /** Room for one record left over from the previous chunk without growing the buffer. */
 const CARRY_ROOM = 1 << 18;
 const MAGIC_BYTES = 4;
+/** Chunks in turn with ChunkBuffers: one parsed, one being read, one still read by the consumer. */
+const CHUNK_SLOTS = 3;
 
 /** Reads the capture at `path` ('-' = stdin); throws CaptureError when it is not a capture. */
 export async function readCapture(path: string, onFrame: (frame: Frame) => void, options: ReadCaptureOptions = {}): Promise<CaptureSummary> {
   options.signal?.throwIfAborted();
   let input = path === '-' ? new StreamInput(options.stdin ?? process.stdin) : await openFile(path);
   const chunkSize = Math.min(MAX_CHUNK, Math.max(1, Math.floor(options.chunkSize ?? defaultChunkSize(input.totalBytes))));
-  const reader = new ChunkReader(input, chunkSize, path);
+  const reader = new ChunkReader(input, chunkSize, path, options.chunkBuffers);
   try {
     await reader.fillTo(2, 'cannot be read');
     const head = reader.buffered();
@@ -165,9 +183,10 @@ interface Slot {
 }
 
 /**
- * Two buffers: while frames of one are parsed, the next chunk is already being read into the
- * other (read-ahead), so disk or gunzip work overlaps with parsing. The unconsumed tail of a
- * chunk (a record cut by the chunk boundary) is copied in front of the next chunk's data.
+ * Buffers in turn (two, or CHUNK_SLOTS from ChunkBuffers): while frames of one are parsed, the
+ * next chunk is already being read into the next (read-ahead), so disk or gunzip work overlaps
+ * with parsing. The unconsumed tail of a chunk (a record cut by the chunk boundary) is copied in
+ * front of the next chunk's data.
  */
 class ChunkReader {
   buf: Uint8Array;
@@ -178,8 +197,9 @@ class ChunkReader {
   total = 0;
   /** Set when a read failed after the capture was recognised. */
   failed = false;
-  private current: Slot;
-  private other: Slot;
+  private readonly slots: Slot[];
+  /** The slot being parsed; the next one in turn is read into next. */
+  private current = 0;
   private pending: Promise<number> | undefined;
   private readAhead = false;
   private ended = false;
@@ -188,18 +208,19 @@ class ChunkReader {
     private input: ByteInput,
     private readonly chunkSize: number,
     private readonly path: string,
+    private readonly buffers?: ChunkBuffers,
   ) {
-    this.current = this.slot(CARRY_ROOM);
-    this.other = this.slot(CARRY_ROOM);
-    this.buf = this.current.buf;
-    this.view = this.current.view;
-    this.start = this.end = this.current.room;
+    this.slots = Array.from({ length: buffers === undefined ? 2 : CHUNK_SLOTS }, () => this.slot(CARRY_ROOM));
+    const first = this.slots[0] as Slot;
+    this.buf = first.buf;
+    this.view = first.view;
+    this.start = this.end = first.room;
   }
 
   /** Starts over on a new input (after gzip was detected on the raw bytes). */
   restart(input: ByteInput): void {
     this.input = input;
-    this.start = this.end = this.current.room;
+    this.start = this.end = (this.slots[this.current] as Slot).room;
     this.total = 0;
     this.ended = false;
   }
@@ -246,7 +267,8 @@ class ChunkReader {
 
   private async next(): Promise<number> {
     if (this.ended) return 0;
-    const into = this.other;
+    const next = (this.current + 1) % this.slots.length;
+    const into = this.slots[next] as Slot;
     const pending = this.pending ?? this.readInto(into);
     this.pending = undefined;
     const n = await pending;
@@ -258,14 +280,13 @@ class ChunkReader {
     const tail = this.end - this.start;
     if (tail > into.room) this.widen(into, tail, n);
     into.buf.set(this.buf.subarray(this.start, this.end), into.room - tail);
-    this.other = this.current;
-    this.current = into;
+    this.current = next;
     this.buf = into.buf;
     this.view = into.view;
     this.start = into.room - tail;
     this.end = into.room + n;
     if (this.readAhead) {
-      this.pending = this.readInto(this.other);
+      this.pending = this.readInto(this.slots[(next + 1) % this.slots.length] as Slot);
       // A failure is handled when the read is awaited; until then it must not count as unhandled.
       this.pending.catch(() => 0);
     }
@@ -273,18 +294,20 @@ class ChunkReader {
   }
 
   private readInto(slot: Slot): Promise<number> {
+    this.buffers?.reuse(slot.buf);
     return this.input.read(slot.buf, slot.room, this.chunkSize);
   }
 
   private slot(room: number): Slot {
-    const buf = new Uint8Array(room + this.chunkSize);
-    return { buf, view: new DataView(buf.buffer), room };
+    const buf = this.buffers?.allocate(room + this.chunkSize) ?? new Uint8Array(room + this.chunkSize);
+    return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), room };
   }
 
   /** Makes room for a tail longer than the slot's room (a record larger than CARRY_ROOM). */
   private widen(slot: Slot, tail: number, n: number): void {
     const wider = this.slot(tail + CARRY_ROOM);
     wider.buf.set(slot.buf.subarray(slot.room, slot.room + n), wider.room);
+    this.buffers?.release(slot.buf);
     slot.buf = wider.buf;
     slot.view = wider.view;
     slot.room = wider.room;

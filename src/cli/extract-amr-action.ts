@@ -58,7 +58,7 @@ export async function runExtractAmr(capture: string, opts: ExtractOptions): Prom
       ssrcs,
       onFatal: () => stop.abort(),
     });
-    await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal, betweenChunks: () => outputs.check() });
+    await runCapturePass(capture, extractor.handlers(), { rtpHeuristic: true, signal: stop.signal, betweenChunks: () => outputs.check(), chunkBuffers: outputs });
     if (extractor.failure !== undefined) throw extractor.failure;
     report = await extractor.finishWritten();
     if (extractor.failure !== undefined) throw extractor.failure;

@@ -1,5 +1,5 @@
 // One pass over a capture: reader → network layer → dispatcher → the analyzers' handlers.
-import { readCapture, type CaptureSummary } from '../capture/source.js';
+import { readCapture, type CaptureSummary, type ChunkBuffers } from '../capture/source.js';
 import { NetDecoder, type NetOptions, type NetStats } from '../net/decoder.js';
 import { AppDispatcher, type AppStats, type DispatchOptions } from './dispatch.js';
 import type { PassHandlers } from './events.js';
@@ -15,8 +15,12 @@ export interface PassOptions extends DispatchOptions {
   signal?: AbortSignal;
   /** Awaited between input chunks: lets queued output catch up, or rejects to stop the pass. */
   betweenChunks?: () => Promise<void>;
+  /** Where the capture is read into, for handlers that read frames' bytes after their chunk (capture/source.ts). */
+  chunkBuffers?: ChunkBuffers;
   /** For tests: the stream read when the path is '-'. */
   stdin?: NodeJS.ReadableStream;
+  /** For tests: bytes per read (capture/source.ts). */
+  chunkSize?: number;
   /** Take RTP of bound flows past the full network walk (rtp-flow-cache.ts); default true. Results are the same either way. */
   rtpFlowCache?: boolean;
   /** Network-layer problems (malformed packets), as they happen. */
@@ -56,7 +60,9 @@ export async function runPass(path: string, handlers: PassHandlers, options: Pas
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.betweenChunks ? { betweenChunks: options.betweenChunks } : {}),
+    ...(options.chunkBuffers ? { chunkBuffers: options.chunkBuffers } : {}),
     ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
   });
   let capture;
   try {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { CaptureError, readCapture } from '../../src/capture/source.js';
+import { CaptureError, readCapture, type ChunkBuffers, type ReadCaptureOptions } from '../../src/capture/source.js';
 import {
   LINKTYPE_ETHERNET,
   LINKTYPE_LINUX_SLL,
@@ -249,4 +249,85 @@ test('a maximum-size frame (262144 bytes) is reassembled from many small chunks'
       assert.ok(Buffer.from(frames[2]!.bytes).equals(patterned(10, 2)), `${name} chunk ${chunkSize}`);
     }
   }
+});
+
+/**
+ * Chunk buffers that check their contract: every frame's bytes stay as delivered until reuse()
+ * of the buffer they are in, and no frame comes from a buffer after release().
+ */
+class CheckedChunkBuffers implements ChunkBuffers {
+  readonly allocated: Uint8Array[] = [];
+  readonly released = new Set<Uint8Array>();
+  reuses = 0;
+  // Per buffer, the frames delivered from it since it was last reused: where, and a copy.
+  private readonly held = new Map<Uint8Array, { start: number; end: number; copy: Uint8Array }[]>();
+
+  allocate(size: number): Uint8Array {
+    const b = new Uint8Array(new SharedArrayBuffer(size));
+    this.allocated.push(b);
+    this.held.set(b, []);
+    return b;
+  }
+
+  reuse(buf: Uint8Array): void {
+    assert.ok(this.allocated.includes(buf) && !this.released.has(buf), 'reuse() of a buffer it gave and did not release');
+    this.checkIntact(buf);
+    this.held.set(buf, []);
+    this.reuses++;
+  }
+
+  release(buf: Uint8Array): void {
+    this.checkIntact(buf);
+    this.released.add(buf);
+  }
+
+  frame(data: Uint8Array, start: number, end: number): void {
+    const list = this.held.get(data);
+    assert.ok(list !== undefined, 'a frame in a buffer the chunk buffers did not give');
+    assert.ok(!this.released.has(data), 'a frame in a released buffer');
+    list.push({ start, end, copy: data.slice(start, end) });
+  }
+
+  checkIntact(buf: Uint8Array): void {
+    for (const f of this.held.get(buf) ?? []) assert.ok(Buffer.from(buf.subarray(f.start, f.end)).equals(f.copy), 'frame bytes overwritten before reuse()');
+  }
+}
+
+async function collectThrough(path: string, buffers: CheckedChunkBuffers, options: ReadCaptureOptions): Promise<Uint8Array[]> {
+  const frames: Uint8Array[] = [];
+  await readCapture(
+    path,
+    (f) => {
+      buffers.frame(f.data, f.start, f.end);
+      frames.push(f.data.slice(f.start, f.end));
+    },
+    { ...options, chunkBuffers: buffers },
+  );
+  for (const b of buffers.allocated) buffers.checkIntact(b);
+  return frames;
+}
+
+test("with ChunkBuffers the capture is read into its buffers, three in turn, and a frame's bytes stay until reuse() of its buffer", async (t) => {
+  for (const [name, bytes] of Object.entries(fixtures)) {
+    const path = tempCaptureFile(t, `${name}.cap`, bytes);
+    const reference = (await collect(path)).frames.map((f) => f.bytes);
+    for (const chunkSize of [7, 64, 512]) {
+      const buffers = new CheckedChunkBuffers();
+      const frames = chunkSize === 7 ? await collectThrough('-', buffers, { stdin: Readable.from([Buffer.from(bytes)]), chunkSize }) : await collectThrough(path, buffers, { chunkSize });
+      assert.deepEqual(frames, reference, `${name} chunk ${chunkSize}`);
+      assert.equal(buffers.allocated.length, 3, `${name} chunk ${chunkSize}: three buffers`);
+      assert.ok(buffers.reuses > 3, `${name} chunk ${chunkSize}: buffers reused (${buffers.reuses})`);
+    }
+  }
+});
+
+test('with ChunkBuffers a buffer too small for a cut record is released, and no frame comes from it afterwards', async (t) => {
+  const big = patterned(262144, 9);
+  const bytes = writePcap([{ bytes: patterned(10, 1) }, { bytes: big, tsSec: 7 }, { bytes: patterned(10, 2) }]);
+  const buffers = new CheckedChunkBuffers();
+  const frames = await collectThrough('-', buffers, { stdin: Readable.from([Buffer.from(bytes)]), chunkSize: 13 });
+  assert.deepEqual(frames.map((f) => f.length), [10, 262144, 10]);
+  assert.ok(Buffer.from(frames[1]!).equals(big));
+  assert.ok(buffers.released.size >= 1, 'the smaller buffer is released');
+  assert.equal(buffers.allocated.length, 3 + buffers.released.size);
 });

@@ -3,7 +3,11 @@
 // payload of each packet, close — through a ring of shared memory (segment-ring.ts), and goes on
 // decoding the capture. Decoding the AMR payloads, the timelines, the writers and the file calls
 // run on the other core. The temporary files are named (and removed on a signal) here.
-import { Worker } from 'node:worker_threads';
+//
+// The capture is read into chunks of shared memory these outputs hand the pass (ChunkBuffers):
+// a payload in one goes to the thread as its place in the chunk, not as a copy.
+import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
+import type { ChunkBuffers } from '../../capture/source.js';
 import type { AmrFrameList } from '../../protocols/amr/frame-list.js';
 import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
 import { OutputDirectoryError, OutputExistsError, temporaryPathFor, trackTemporary, untrackTemporary } from '../../output/atomic-file.js';
@@ -18,6 +22,14 @@ export interface SerializedError {
   readonly path?: string;
 }
 
+/** A chunk of capture, posted to the output thread before the first record that names it. */
+export interface ChunkMessage {
+  readonly id: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly length: number;
+}
+
 export type OutputThreadMessage =
   | { readonly kind: 'ready' }
   | { readonly kind: 'failed'; readonly error: SerializedError }
@@ -28,12 +40,12 @@ export type OutputPlace = (fileName: string) => { readonly path: string; readonl
 
 const DEFAULT_RING = 32 << 20;
 /** The output thread, from the module beside this one; where the sources run as they are (tests, under tsx), tsx is registered in the thread first. */
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./output-worker.js', import.meta.url), { workerData });
+function startWorker(workerData: unknown, transferList: TransferListItem[]): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./output-worker.js', import.meta.url), { workerData, transferList });
   const entry = JSON.stringify(new URL('./output-worker.ts', import.meta.url).href);
   // (Resolved here: the thread's working directory may be anywhere.)
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true, workerData });
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true, workerData, transferList });
 }
 
 function revive(e: SerializedError): Error {
@@ -44,7 +56,7 @@ function revive(e: SerializedError): Error {
   return error;
 }
 
-export class ThreadSegmentOutputs implements SegmentOutputs {
+export class ThreadSegmentOutputs implements SegmentOutputs, ChunkBuffers {
   /** The output thread decodes every payload again. */
   readonly decodesPayloads = true;
   private readonly writer: RingWriter;
@@ -60,6 +72,8 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
   private settled: Promise<void> | undefined;
   private stalled = false;
   private readonly failedSeenNow: () => void;
+  private readonly chunkPort: MessagePort;
+  private nextChunk = 0;
 
   constructor(
     private readonly place: OutputPlace,
@@ -67,7 +81,10 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
   ) {
     const ring = newRing(ringSize);
     this.writer = new RingWriter(ring);
-    this.worker = startWorker({ ring });
+    const { port1, port2 } = new MessageChannel();
+    this.chunkPort = port1;
+    this.chunkPort.unref();
+    this.worker = startWorker({ ring, chunkPort: port2 }, [port2]);
     let ready!: () => void;
     let failedSeen!: () => void;
     let done!: (written: readonly (readonly [number, AmrTimelineStats])[]) => void;
@@ -144,6 +161,31 @@ export class ThreadSegmentOutputs implements SegmentOutputs {
     this.temporary.set(id, tempPath);
     this.writer.open(id, wideband, container, force, path, tempPath);
     return new ThreadSegmentOutput(this, id);
+  }
+
+  /** Payloads sent as places in a chunk, not copied (for tests and the benchmark). */
+  get chunkPackets(): number {
+    return this.writer.chunkPackets;
+  }
+
+  /** A chunk of shared memory the output thread can read payloads from. */
+  allocate(size: number): Uint8Array {
+    const buffer = new SharedArrayBuffer(size);
+    const id = this.nextChunk++;
+    const message: ChunkMessage = { id, buffer, byteOffset: 0, length: size };
+    this.chunkPort.postMessage(message);
+    const chunk = new Uint8Array(buffer);
+    this.writer.addChunk(chunk, id);
+    return chunk;
+  }
+
+  /** Before the pass reads into `chunk` again: waits until the thread has taken every record that names it. */
+  reuse(chunk: Uint8Array): void {
+    this.send(() => this.writer.reuseChunk(chunk));
+  }
+
+  release(chunk: Uint8Array): void {
+    this.send(() => this.writer.forgetChunk(chunk));
   }
 
   /** @internal The id of a payload format, sent to the thread the first time it is used. */

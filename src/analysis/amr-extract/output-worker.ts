@@ -4,7 +4,7 @@
 // thread. Its file calls are synchronous: it has nothing else to do, and its progress does not
 // wait for turns of the main thread's event loop. After a failure it only drains the ring, so the
 // pass never waits on it; the failure and every written file's counts go back in messages.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { isDecodeError } from '../../decode-error.js';
 import { decodeAmrFramesAt } from '../../protocols/amr/decode.js';
 import { AmrFrameList } from '../../protocols/amr/frame-list.js';
@@ -13,7 +13,7 @@ import { AtomicFile } from '../../output/atomic-file.js';
 import type { AmrTimelineStats } from '../amr-timeline.js';
 import { LocalSegmentOutput } from './segment-output.js';
 import { PacketEntries, RecordType, RingReader, readFormat, readOpen, type RingBuffers } from './segment-ring.js';
-import type { OutputThreadMessage, SerializedError } from './output-thread.js';
+import type { ChunkMessage, OutputThreadMessage, SerializedError } from './output-thread.js';
 
 function serialize(err: unknown): SerializedError {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -25,7 +25,15 @@ function post(message: OutputThreadMessage): void {
   parentPort?.postMessage(message);
 }
 
-function run(ring: RingBuffers): void {
+/** Takes the chunks of capture posted so far (each is posted before the first record naming it). */
+function takeChunks(port: MessagePort, reader: RingReader): void {
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const chunk = m.message as ChunkMessage;
+    reader.chunks.set(chunk.id, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+  }
+}
+
+function run(ring: RingBuffers, chunkPort: MessagePort): void {
   const reader = new RingReader(ring);
   const packets = new PacketEntries(reader);
   const formats: (AmrPayloadOptions | undefined)[] = [];
@@ -40,14 +48,16 @@ function run(ring: RingBuffers): void {
     try {
       const at = r.at;
       switch (r.type) {
+        case RecordType.ChunkPackets:
         case RecordType.Packets: {
-          packets.open(at);
+          if (r.type === RecordType.ChunkPackets && !reader.chunks.has(reader.u32(at + 12))) takeChunks(chunkPort, reader);
+          packets.open(r);
           const segment = segments.get(packets.id);
           const amr = formats[packets.format];
           if (segment === undefined || amr === undefined) throw new Error('output thread: packets for no open file');
           while (packets.next()) {
             // The pass found each payload to decode (or shaped like one that did) before sending it.
-            const error = decodeAmrFramesAt(reader.bytes, packets.start, packets.end, amr, frames);
+            const error = decodeAmrFramesAt(packets.bytes, packets.start, packets.end, amr, frames);
             if (isDecodeError(error)) throw new Error(`output thread: payload does not decode (${error.reason})`);
             segment.push(packets.timestamp, packets.sequence, packets.frameNo, frames);
           }
@@ -70,6 +80,9 @@ function run(ring: RingBuffers): void {
           segment?.finish((stats) => written.push([id, stats]));
           break;
         }
+        case RecordType.ForgetChunk:
+          reader.chunks.delete(reader.u32(at));
+          break;
         case RecordType.Abort: {
           const id = reader.u32(at);
           segments.get(id)?.abort();
@@ -90,4 +103,5 @@ function run(ring: RingBuffers): void {
 }
 
 post({ kind: 'ready' });
-run((workerData as { ring: RingBuffers }).ring);
+const data = workerData as { ring: RingBuffers; chunkPort: MessagePort };
+run(data.ring, data.chunkPort);

@@ -4,11 +4,16 @@
 // ring is a power of two, so counter & mask is the offset); a record never straddles the end of
 // the ring (a WRAP record fills the tail instead). Memory stays bounded: when the ring is full
 // the pass waits (Atomics.wait) until the output thread has taken records out.
+//
+// A payload that lies in a buffer of capture data shared with the output thread (a chunk, see
+// ChunkBuffers in capture/source.ts) is not copied: its record names the chunk and where the
+// payload is in it. Before the pass reads new data into a chunk it waits until the output thread
+// has taken every record naming it (reuse()).
 import { copyToAligned } from '../../media/copy-octets.js';
 import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
 import type { AmrContainer } from './types.js';
 
-export const RecordType = { Format: 1, Open: 2, Packets: 3, Close: 4, Abort: 5, End: 6, Wrap: 7 } as const;
+export const RecordType = { Format: 1, Open: 2, Packets: 3, Close: 4, Abort: 5, End: 6, Wrap: 7, ChunkPackets: 8, ForgetChunk: 9 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
 // Words of the control block.
@@ -24,8 +29,11 @@ const HEADER = 8;
 const PUBLISH_EVERY = 256 << 10;
 // A PACKETS record: segment id, format id, count, (pad); then per packet its timestamp, sequence
 // number and payload length (16 bits each), frame number (f64), and payload (padded to 8).
+// A CHUNK_PACKETS record: segment id, format id, count, chunk id; then per packet its timestamp,
+// sequence number and payload length, where the payload starts in the chunk, (pad), frame number.
 const PACKETS_HEADER = 16;
 const PACKET_ENTRY_HEADER = 16;
+const CHUNK_PACKET_ENTRY = 24;
 /** Room a PACKETS record takes at once (a quarter of the ring at most): consecutive packets of one segment fill it. */
 const PACKETS_RESERVE = 16 << 10;
 /** How long the pass waits for room before it gives up on an output thread that stopped taking records. */
@@ -79,9 +87,20 @@ export class RingWriter extends RingViews {
   private packetsAt = -1;
   private packetsId = 0;
   private packetsFormat = 0;
+  /** The chunk the PACKETS record being filled names (-1: payloads copied into the record). */
+  private packetsChunk = -1;
   private packetsCount = 0;
   private packetsEnd = 0;
   private packetsLimit = 0;
+  // Chunks of capture the output thread reads payloads from: their ids, the last one looked up,
+  // and per id the position the output thread must pass before the chunk is read into again
+  // (-1: no record names it since it was last reused).
+  private readonly chunkIds = new Map<Uint8Array, number>();
+  private lastChunk: Uint8Array | undefined;
+  private lastChunkId = -1;
+  private readonly chunkNeeded = new Map<number, number>();
+  /** Packets sent as places in a chunk (not copied). */
+  chunkPackets = 0;
 
   /** `stallMs`: how long to wait for room before giving up on the consumer. */
   constructor(
@@ -131,8 +150,9 @@ export class RingWriter extends RingViews {
   packet(id: number, format: number, timestamp: number, sequence: number, frameNo: number, payload: Uint8Array, start: number, end: number): void {
     const length = end - start;
     if (length > 0xffff) throw new Error(`payload of ${length} octets does not fit a packet entry`);
+    if (payload === this.lastChunk || this.isChunk(payload)) return this.chunkPacket(id, format, timestamp, sequence, frameNo, start, length);
     const entry = PACKET_ENTRY_HEADER + ((length + 7) & ~7);
-    if (this.packetsAt < 0 || id !== this.packetsId || format !== this.packetsFormat || this.packetsEnd + entry > this.packetsLimit) this.openPackets(id, format, entry);
+    if (this.packetsAt < 0 || id !== this.packetsId || format !== this.packetsFormat || this.packetsChunk >= 0 || this.packetsEnd + entry > this.packetsLimit) this.openPackets(id, format, entry, -1);
     const at = this.packetsEnd;
     this.words[at >> 2] = timestamp | 0;
     this.words[(at + 4) >> 2] = sequence | (length << 16);
@@ -142,15 +162,73 @@ export class RingWriter extends RingViews {
     this.packetsCount++;
   }
 
-  private openPackets(id: number, format: number, entry: number): void {
+  /** A packet whose payload is chunk[start, start + length) of the chunk last looked up. */
+  private chunkPacket(id: number, format: number, timestamp: number, sequence: number, frameNo: number, start: number, length: number): void {
+    const chunk = this.lastChunkId;
+    if (this.packetsAt < 0 || id !== this.packetsId || format !== this.packetsFormat || chunk !== this.packetsChunk || this.packetsEnd + CHUNK_PACKET_ENTRY > this.packetsLimit) this.openPackets(id, format, CHUNK_PACKET_ENTRY, chunk);
+    const at = this.packetsEnd;
+    this.words[at >> 2] = timestamp | 0;
+    this.words[(at + 4) >> 2] = sequence | (length << 16);
+    this.words[(at + 8) >> 2] = start;
+    this.floats[(at + 16) >> 3] = frameNo;
+    this.packetsEnd = at + CHUNK_PACKET_ENTRY;
+    this.packetsCount++;
+    this.chunkPackets++;
+  }
+
+  /** Whether `buf` is a chunk the output thread knows (then it is the one last looked up). */
+  private isChunk(buf: Uint8Array): boolean {
+    const id = this.chunkIds.get(buf);
+    if (id === undefined) return false;
+    this.lastChunk = buf;
+    this.lastChunkId = id;
+    return true;
+  }
+
+  /** From now on payloads in `buf` are sent as places in chunk `id` (the output thread must have that chunk's bytes under `id` before it takes the next record). */
+  addChunk(buf: Uint8Array, id: number): void {
+    this.chunkIds.set(buf, id);
+  }
+
+  /** Waits until no record the output thread has still to take names chunk `buf`: the pass may then read into it. */
+  reuseChunk(buf: Uint8Array): void {
+    const id = this.chunkIds.get(buf);
+    if (id === undefined) return;
+    if (this.packetsAt >= 0 && this.packetsChunk === id) this.closePackets();
+    const needed = this.chunkNeeded.get(id) ?? -1;
+    if (needed < 0) return;
+    // (Positions are counters that wrap: the reader is past `needed` when their difference is not negative.)
+    if (((Atomics.load(this.control, READ) - needed) | 0) < 0) {
+      this.publish();
+      this.waitFor(() => ((Atomics.load(this.control, READ) - needed) | 0) >= 0);
+    }
+    this.chunkNeeded.set(id, -1);
+  }
+
+  /** The pass no longer uses chunk `buf`: the output thread forgets it once it has taken every record before this one. */
+  forgetChunk(buf: Uint8Array): void {
+    const id = this.chunkIds.get(buf);
+    if (id === undefined) return;
+    this.chunkIds.delete(buf);
+    this.chunkNeeded.delete(id);
+    if (this.lastChunk === buf) {
+      this.lastChunk = undefined;
+      this.lastChunkId = -1;
+    }
+    this.idRecord(RecordType.ForgetChunk, id);
+  }
+
+  private openPackets(id: number, format: number, entry: number, chunk: number): void {
     this.closePackets();
     const reserve = Math.max(PACKETS_HEADER + entry, Math.min(PACKETS_RESERVE, (this.mask + 1) >> 2));
-    const at = this.begin(RecordType.Packets, reserve);
+    const at = this.begin(chunk < 0 ? RecordType.Packets : RecordType.ChunkPackets, reserve);
     this.words[at >> 2] = id;
     this.words[(at + 4) >> 2] = format;
+    this.words[(at + 12) >> 2] = chunk;
     this.packetsAt = at;
     this.packetsId = id;
     this.packetsFormat = format;
+    this.packetsChunk = chunk;
     this.packetsCount = 0;
     this.packetsEnd = at + PACKETS_HEADER;
     this.packetsLimit = at + reserve;
@@ -164,6 +242,7 @@ export class RingWriter extends RingViews {
     this.words[(at + 8) >> 2] = this.packetsCount;
     this.words[(at - HEADER + 4) >> 2] = HEADER + this.packetsEnd - at;
     this.end(this.packetsEnd);
+    if (this.packetsChunk >= 0) this.chunkNeeded.set(this.packetsChunk, this.written);
   }
 
   close(id: number): void {
@@ -227,18 +306,23 @@ export class RingWriter extends RingViews {
     const size = this.mask + 1;
     // The consumer's position only grows: room known from an older reading is there.
     if (size - ((this.written - this.knownRead) >>> 0) >= length) return;
-    let read = (this.knownRead = Atomics.load(this.control, READ));
+    const read = (this.knownRead = Atomics.load(this.control, READ));
     if (size - ((this.written - read) >>> 0) >= length) return;
     // Everything written must be visible before waiting on the consumer, or both would wait.
     this.publish();
+    this.waitFor(() => size - ((this.written - (this.knownRead = Atomics.load(this.control, READ))) >>> 0) >= length);
+  }
+
+  /** Waits for the consumer's position to move until `done()`; gives up when it does not move for stallMs. */
+  private waitFor(done: () => boolean): void {
     let waited = 0;
     for (;;) {
-      read = this.knownRead = Atomics.load(this.control, READ);
-      if (size - ((this.written - read) >>> 0) >= length) return;
+      const read = Atomics.load(this.control, READ);
+      if (done()) return;
       const step = Math.min(1000, this.stallMs);
-      if (Atomics.wait(this.control, READ, read, step) === 'timed-out' && (waited += step) >= this.stallMs) {
-        throw new Error(`the output thread took no records for ${this.stallMs / 1000} s`);
-      }
+      if (Atomics.wait(this.control, READ, read, step) === 'timed-out') {
+        if ((waited += step) >= this.stallMs) throw new Error(`the output thread took no records for ${this.stallMs / 1000} s`);
+      } else waited = 0;
     }
   }
 }
@@ -252,6 +336,8 @@ export interface RingRecord {
 }
 
 export class RingReader extends RingViews {
+  /** The chunks of capture records may name, by id (the output thread adds each before its first record, see ChunkPackets). */
+  readonly chunks = new Map<number, Uint8Array>();
   private read = 0;
   private released = 0;
   private available = 0;
@@ -303,28 +389,42 @@ export class RingReader extends RingViews {
   }
 }
 
-/** The packets of a PACKETS record, one after another (one object, refilled: read each before the next). */
+/** The packets of a PACKETS or CHUNK_PACKETS record, one after another (one object, refilled: read each before the next). */
 export class PacketEntries {
   id = 0;
   format = 0;
   timestamp = 0;
   sequence = 0;
   frameNo = 0;
-  /** The payload: the reader's bytes[start, end). */
+  /** The payload: bytes[start, end) — the ring's, or the chunk's the record names. */
+  bytes: Uint8Array;
   start = 0;
   end = 0;
   private remaining = 0;
   private nextAt = 0;
+  private inChunk = false;
 
-  constructor(private readonly reader: RingReader) {}
+  constructor(private readonly reader: RingReader) {
+    this.bytes = reader.bytes;
+  }
 
-  /** Starts on the PACKETS record whose body is at `at`. */
-  open(at: number): void {
-    const r = this.reader;
-    this.id = r.u32(at);
-    this.format = r.u32(at + 4);
-    this.remaining = r.u32(at + 8);
+  /** Starts on the record `r` (PACKETS or CHUNK_PACKETS); throws when it names a chunk the reader does not have. */
+  open(r: RingRecord): void {
+    const reader = this.reader;
+    const at = r.at;
+    this.id = reader.u32(at);
+    this.format = reader.u32(at + 4);
+    this.remaining = reader.u32(at + 8);
     this.nextAt = at + PACKETS_HEADER;
+    this.inChunk = r.type === RecordType.ChunkPackets;
+    if (!this.inChunk) {
+      this.bytes = reader.bytes;
+      return;
+    }
+    const chunk = reader.u32(at + 12);
+    const bytes = reader.chunks.get(chunk);
+    if (bytes === undefined) throw new Error(`output ring: packets in chunk ${chunk}, which the output thread does not have`);
+    this.bytes = bytes;
   }
 
   /** Moves to the record's next packet; false after the last. */
@@ -337,10 +437,16 @@ export class PacketEntries {
     const length = word >>> 16;
     this.timestamp = r.u32(at);
     this.sequence = word & 0xffff;
-    this.frameNo = r.f64(at + 8);
-    this.start = at + PACKET_ENTRY_HEADER;
+    if (this.inChunk) {
+      this.start = r.u32(at + 8);
+      this.frameNo = r.f64(at + 16);
+      this.nextAt = at + CHUNK_PACKET_ENTRY;
+    } else {
+      this.frameNo = r.f64(at + 8);
+      this.start = at + PACKET_ENTRY_HEADER;
+      this.nextAt = this.start + ((length + 7) & ~7);
+    }
     this.end = this.start + length;
-    this.nextAt = this.start + ((length + 7) & ~7);
     return true;
   }
 }
