@@ -5,7 +5,7 @@
 // run is reported with the highest peak RSS of all its runs: on a shared machine the fastest run
 // is the one least disturbed.
 //   npm run bench [-- --size 512] [--runs 3] [--keep]
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,9 +82,15 @@ function measure(name: string, cmd: string, cmdArgs: string[]): Promise<Measure>
 // removed only after every measurement: replacing the thousands of files of the previous run
 // (--force) or deleting them just before would bill extract-amr for the file system's work on
 // the harness's deletions (ext4 without a journal scans past recently deleted inodes for a while).
+// extract-amr runs twice per round: its files on the disk beside the capture, and in a RAM-backed
+// directory (/dev/shm, when the machine has one), which measures imscap's own work without the
+// file system's (on ext4 without a journal, creating a file skips over every inode freed in the
+// last 12 hours of the block group, a cost that depends on the disk's history, not on imscap).
 const amrOut = join(outDir, 'amr');
 rmSync(amrOut, { recursive: true, force: true });
 mkdirSync(amrOut);
+const shm = '/dev/shm';
+const ramOut = isWritableDir(shm) ? mkdtempSync(join(shm, 'imscap-bench-')) : undefined;
 let amrRun = 0;
 const node = process.execPath;
 const imscap = join(root, 'bin', 'imscap.js');
@@ -92,6 +98,8 @@ interface Command {
   readonly name: string;
   readonly cmd: string;
   readonly args: () => string[];
+  /** After each run (outputs in RAM are removed at once: deleting there costs later runs nothing). */
+  readonly after?: () => void;
 }
 const commands: Command[] = [
   { name: 'imscap info', cmd: node, args: () => [imscap, 'info', capture] },
@@ -105,6 +113,18 @@ const commands: Command[] = [
     },
   },
 ];
+if (ramOut !== undefined) {
+  const out = join(ramOut, 'run');
+  commands.push({
+    name: 'imscap extract-amr (files in RAM)',
+    cmd: node,
+    args: () => {
+      mkdirSync(out);
+      return [imscap, 'extract-amr', capture, '--out', out];
+    },
+    after: () => rmSync(out, { recursive: true, force: true }),
+  });
+}
 if (spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status === 0) {
   commands.push({ name: 'tshark -q -z io,phs', cmd: 'tshark', args: () => ['-n', '-q', '-r', capture, '-z', 'io,phs'] });
   commands.push({ name: 'tshark -q -z rtp,streams', cmd: 'tshark', args: () => ['-n', '-q', '-r', capture, '-z', 'rtp,streams'] });
@@ -116,6 +136,7 @@ const rss = new Map<string, number>();
 for (let round = 1; round <= runs; round++) {
   for (const c of commands) {
     const m = await measure(c.name, c.cmd, c.args());
+    c.after?.();
     console.error(`  round ${round}: ${c.name}: ${m.seconds.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB`);
     rss.set(c.name, Math.max(rss.get(c.name) ?? 0, m.maxRssMb));
     const best = fastest.get(c.name);
@@ -133,5 +154,18 @@ const ratio = (a: string, b: string): string => {
   const y = byName.get(b);
   return x && y ? `${(y.seconds / x.seconds).toFixed(1)}×` : 'n/a';
 };
-console.log(`info vs tshark io,phs: ${ratio('imscap info', 'tshark -q -z io,phs')} faster; extract-amr vs tshark rtp,streams: ${ratio('imscap extract-amr', 'tshark -q -z rtp,streams')} faster`);
+console.log(
+  `info vs tshark io,phs: ${ratio('imscap info', 'tshark -q -z io,phs')} faster; extract-amr vs tshark rtp,streams: ${ratio('imscap extract-amr', 'tshark -q -z rtp,streams')} faster` +
+    (ramOut !== undefined ? ` (files in RAM: ${ratio('imscap extract-amr (files in RAM)', 'tshark -q -z rtp,streams')})` : ''),
+);
+if (ramOut !== undefined) rmSync(ramOut, { recursive: true, force: true });
 if (!args.includes('--keep')) rmSync(amrOut, { recursive: true, force: true });
+
+function isWritableDir(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

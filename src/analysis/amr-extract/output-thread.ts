@@ -38,7 +38,7 @@ export type OutputThreadMessage =
 /** Where a file of that name goes, checked: throws when it may not be written (outside the directory, exists without --force). */
 export type OutputPlace = (fileName: string) => { readonly path: string; readonly force: boolean };
 
-const DEFAULT_RING = 32 << 20;
+const DEFAULT_RING = 8 << 20;
 /** The output thread, from the module beside this one; where the sources run as they are (tests, under tsx), tsx is registered in the thread first. */
 function startWorker(workerData: unknown, transferList: TransferListItem[]): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./output-worker.js', import.meta.url), { workerData, transferList });
