@@ -97,8 +97,8 @@ export interface RtpStreamListener {
    */
   horizon?(): number;
   /**
-   * Optional: the queued packets of one steady stream (the pass's QueuedRtp: the i-th at
-   * k = at[i], a plain 12-byte RTP header at buf[start[k]], its payload up to end[k]; valid
+   * Optional: the queued packets of one steady stream (the pass's QueuedRtp: the i-th is record
+   * k = at[i], a plain 12-byte RTP header at buf[startOf(k)], its payload up to endOf(k); valid
    * during the call only), all of
    * `format`, none reaching the horizon — for the listener to take in one call (true), or
    * false to have them handed on one by one through packet().
@@ -386,13 +386,13 @@ export class RtpStreamTable {
   queued(packets: QueuedRtp): boolean {
     const { meta, buf, count, at } = packets;
     if (meta.transport === 'websocket' || count === 0) return false;
-    const first = packets.start[at[0] as number] as number;
+    const first = packets.startOf(at[0] as number);
     const ssrc = readU32(buf, first + 8);
     const pt = (buf[first + 1] as number) & 0x7f;
     const entry = this.find(ssrc, meta.transport, meta.src, meta.srcPort, meta.dst, meta.dstPort, meta.tunnel);
-    if (entry === undefined || !this.steadyAt(entry, packets.binding, pt, packets.ts[at[0] as number] as number)) return false;
+    if (entry === undefined || !this.steadyAt(entry, packets.binding, pt, packets.tsOf(at[0] as number))) return false;
     const horizon = this.horizon();
-    for (let i = 0; i < count; i++) if ((packets.ts[at[i] as number] as number) >= horizon) return false;
+    for (let i = 0; i < count; i++) if (packets.tsOf(at[i] as number) >= horizon) return false;
     // What the stream's run holds goes first; then these, each in order.
     if (entry.run !== undefined) this.deliverRun(entry);
     const format = entry.lastFormat as StreamFormat;
@@ -402,15 +402,15 @@ export class RtpStreamTable {
     entry.runFormat = format;
     for (let i = 0; i < count; i++) {
       const k = at[i] as number;
-      const header = packets.start[k] as number;
-      stats.addPacket(readU16(buf, header + 2), readU32(buf, header + 4), pt, packets.frameNo[k] as number, packets.ts[k] as number);
+      const header = packets.startOf(k);
+      stats.addPacket(readU16(buf, header + 2), readU32(buf, header + 4), pt, packets.frameNoOf(k), packets.tsOf(k));
     }
     const listener = this.listener;
     if (listener === undefined || listener.packets?.(entry.info, packets, format) === true) return true;
     for (let i = 0; i < count; i++) {
       const k = at[i] as number;
-      const header = packets.start[k] as number;
-      this.hand(listener, entry, packets.frameNo[k] as number, packets.ts[k] as number, readU16(buf, header + 2), readU32(buf, header + 4), pt, (buf[header + 1] as number) >= 0x80, buf, header + RTP_FIXED_HEADER, packets.end[k] as number, format);
+      const header = packets.startOf(k);
+      this.hand(listener, entry, packets.frameNoOf(k), packets.tsOf(k), readU16(buf, header + 2), readU32(buf, header + 4), pt, (buf[header + 1] as number) >= 0x80, buf, header + RTP_FIXED_HEADER, packets.endOf(k), format);
     }
     return true;
   }

@@ -232,7 +232,7 @@ export class AppDispatcher implements NetListener {
     if (handler === undefined || !handler(packets)) return false;
     // Each queued packet is the one RTP packet of its own frame.
     const n = packets.count;
-    if (n > 0) tallyFrames(this.rtpCount, n, packets.frameNo[packets.at[n - 1] as number] as number);
+    if (n > 0) tallyFrames(this.rtpCount, n, packets.frameNoOf(packets.at[n - 1] as number));
     return true;
   }
 

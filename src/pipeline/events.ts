@@ -90,9 +90,9 @@ export interface PassHandlers {
 
 /**
  * Packets of one flow that waited under one permit (same SSRC, payload type and binding), in
- * capture order: the i-th is at k = at[i] of the queue's arrays (i < count), RTP version 2
- * without padding, extension or CSRC at buf[start[k], end[k]), its payload after the 12-byte
- * header, captured as frame frameNo[k] at ts[k]. Everything is valid during the call only.
+ * capture order: the i-th is the queue's record k = at[i] (i < count), RTP version 2 without
+ * padding, extension or CSRC at buf[startOf(k), endOf(k)), its payload after the 12-byte header,
+ * captured as frame frameNoOf(k) at tsOf(k). Everything is valid during the call only.
  */
 export interface QueuedRtp {
   readonly meta: MessageMeta;
@@ -100,8 +100,8 @@ export interface QueuedRtp {
   readonly buf: Uint8Array;
   readonly count: number;
   readonly at: Int32Array;
-  readonly frameNo: Float64Array;
-  readonly ts: Float64Array;
-  readonly start: Int32Array;
-  readonly end: Int32Array;
+  frameNoOf(k: number): number;
+  tsOf(k: number): number;
+  startOf(k: number): number;
+  endOf(k: number): number;
 }

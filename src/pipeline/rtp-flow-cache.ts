@@ -70,7 +70,22 @@ class FlowMeta implements MessageMeta {
   }
 }
 
-/** One flow's queued packets as handed on: their places in the queue's arrays (refilled per flow). */
+// A queued packet's record: frame number and capture time (doubles 0, 1), where its RTP header
+// starts and where it ends in the chunk, the next record of its flow (words 4, 5, 6). One record
+// per 32 octets, so handing a flow on touches one cache line per packet, not one per field.
+const RECORD_DOUBLES = 4;
+const RECORD_WORDS = 8;
+const R_START = 4;
+const R_END = 5;
+const R_NEXT = 6;
+
+/** The queue's records, viewed as doubles and as words. */
+class QueueRecords {
+  readonly f64 = new Float64Array(MAX_QUEUED * RECORD_DOUBLES);
+  readonly i32 = new Int32Array(this.f64.buffer);
+}
+
+/** One flow's queued packets as handed on: their records in the queue (refilled per flow). */
 class QueuedRun implements QueuedRtp {
   // (Set before every call.)
   meta!: MessageMeta;
@@ -78,13 +93,29 @@ class QueuedRun implements QueuedRtp {
   buf: Uint8Array = new Uint8Array(0);
   count = 0;
   readonly at = new Int32Array(MAX_QUEUED);
+  private readonly f64: Float64Array;
+  private readonly i32: Int32Array;
 
-  constructor(
-    readonly frameNo: Float64Array,
-    readonly ts: Float64Array,
-    readonly start: Int32Array,
-    readonly end: Int32Array,
-  ) {}
+  constructor(records: QueueRecords) {
+    this.f64 = records.f64;
+    this.i32 = records.i32;
+  }
+
+  frameNoOf(k: number): number {
+    return this.f64[k * RECORD_DOUBLES] as number;
+  }
+
+  tsOf(k: number): number {
+    return this.f64[k * RECORD_DOUBLES + 1] as number;
+  }
+
+  startOf(k: number): number {
+    return this.i32[k * RECORD_WORDS + R_START] as number;
+  }
+
+  endOf(k: number): number {
+    return this.i32[k * RECORD_WORDS + R_END] as number;
+  }
 }
 
 interface Flow {
@@ -120,17 +151,13 @@ export class RtpFlowCache {
   private missEnd = 0;
   private missPorts = 0;
   // The queue: packets permitted to wait, in capture order, all in one chunk of capture.
-  private readonly qFrameNo = new Float64Array(MAX_QUEUED);
-  private readonly qTs = new Float64Array(MAX_QUEUED);
-  private readonly qStart = new Int32Array(MAX_QUEUED);
-  private readonly qEnd = new Int32Array(MAX_QUEUED);
-  private readonly qNext = new Int32Array(MAX_QUEUED);
+  private readonly records = new QueueRecords();
   private queued = 0;
   private queueBuf: Uint8Array | undefined;
   /** Flows with queued packets, in the order of their first. */
   private readonly queuedFlows: Flow[] = [];
   private readonly rtp = new RtpPacketRecord();
-  private readonly run = new QueuedRun(this.qFrameNo, this.qTs, this.qStart, this.qEnd);
+  private readonly run = new QueuedRun(this.records);
   private horizon = Infinity;
   private readonly permits: boolean;
   /** Frames taken past the walk, and of those queued (for tests and the benchmark). */
@@ -331,6 +358,7 @@ export class RtpFlowCache {
     this.queueBuf = undefined;
     const run = this.run;
     run.buf = buf;
+    const words = this.records.i32;
     for (let f = 0; f < flows.length; f++) {
       const flow = flows[f] as Flow;
       const meta = flow.meta;
@@ -338,13 +366,13 @@ export class RtpFlowCache {
       // The flow's packets in order, for the handler to take in one call.
       const at = run.at;
       let n = 0;
-      for (let i = flow.head; i >= 0; i = this.qNext[i] as number) at[n++] = i;
+      for (let i = flow.head; i >= 0; i = words[i * RECORD_WORDS + R_NEXT] as number) at[n++] = i;
       flow.head = flow.tail = -1;
       run.meta = meta;
       run.binding = binding;
       run.count = n;
-      meta.frameNo = this.qFrameNo[at[0] as number] as number;
-      meta.ts = this.qTs[at[0] as number] as number;
+      meta.frameNo = run.frameNoOf(at[0] as number);
+      meta.ts = run.tsOf(at[0] as number);
       let taken: boolean;
       try {
         taken = this.dispatcher.rtpQueuedOfFlow(run);
@@ -356,9 +384,9 @@ export class RtpFlowCache {
       if (taken) continue;
       for (let i = 0; i < n; i++) {
         const k = at[i] as number;
-        meta.frameNo = this.qFrameNo[k] as number;
-        meta.ts = this.qTs[k] as number;
-        this.hand(flow, binding, buf, this.qStart[k] as number, this.qEnd[k] as number);
+        meta.frameNo = run.frameNoOf(k);
+        meta.ts = run.tsOf(k);
+        this.hand(flow, binding, buf, run.startOf(k), run.endOf(k));
       }
     }
     flows.length = 0;
@@ -388,15 +416,17 @@ export class RtpFlowCache {
   private queue(flow: Flow, frameNo: number, ts: number, start: number, end: number, buf: Uint8Array): void {
     const i = this.queued++;
     this.queueBuf = buf;
-    this.qFrameNo[i] = frameNo;
-    this.qTs[i] = ts;
-    this.qStart[i] = start;
-    this.qEnd[i] = end;
-    this.qNext[i] = -1;
+    const { f64, i32 } = this.records;
+    f64[i * RECORD_DOUBLES] = frameNo;
+    f64[i * RECORD_DOUBLES + 1] = ts;
+    const w = i * RECORD_WORDS;
+    i32[w + R_START] = start;
+    i32[w + R_END] = end;
+    i32[w + R_NEXT] = -1;
     if (flow.tail < 0) {
       flow.head = i;
       this.queuedFlows.push(flow);
-    } else this.qNext[flow.tail] = i;
+    } else i32[flow.tail * RECORD_WORDS + R_NEXT] = i;
     flow.tail = i;
   }
 

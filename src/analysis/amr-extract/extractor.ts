@@ -248,10 +248,10 @@ export class AmrExtractor {
     for (let i = 0; i < count; i++) {
       // (Queued packets have plain 12-byte RTP headers, RFC 3550 §5.1.)
       const k = at[i] as number;
-      const header = run.start[k] as number;
+      const header = run.startOf(k);
       const start = header + RTP_FIXED_HEADER;
-      const end = run.end[k] as number;
-      const frameNo = run.frameNo[k] as number;
+      const end = run.endOf(k);
+      const frameNo = run.frameNoOf(k);
       const error = this.payloadError(segment, buf, start, end, amr);
       if (error !== undefined) this.skip(x, error, frameNo);
       else this.append(segment, readU32(buf, header + 4), readU16(buf, header + 2), frameNo, buf, start, end, amr);
