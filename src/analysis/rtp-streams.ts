@@ -7,7 +7,7 @@
 import { isDecodeError } from '../decode-error.js';
 import { flowLabel, type Transport, type TunnelHop } from '../net/events.js';
 import type { PassHandlers, QueuedRtp, RtpEvent, RtpPermit, SipEvent } from '../pipeline/events.js';
-import { readU16, readU32 } from '../protocols/rtp/big-endian.js';
+import { readU32 } from '../protocols/rtp/big-endian.js';
 import type { MediaBinding } from '../pipeline/media-bindings.js';
 import { detectAmrFormat } from '../protocols/amr/detect.js';
 import type { AmrPayloadOptions } from '../protocols/amr/types.js';
@@ -402,15 +402,14 @@ export class RtpStreamTable {
     entry.runFormat = format;
     for (let i = 0; i < count; i++) {
       const k = at[i] as number;
-      const header = packets.startOf(k);
-      stats.addPacket(readU16(buf, header + 2), readU32(buf, header + 4), pt, packets.frameNoOf(k), packets.tsOf(k));
+      stats.addPacket(packets.sequenceOf(k), packets.timestampOf(k), pt, packets.frameNoOf(k), packets.tsOf(k));
     }
     const listener = this.listener;
     if (listener === undefined || listener.packets?.(entry.info, packets, format) === true) return true;
     for (let i = 0; i < count; i++) {
       const k = at[i] as number;
       const header = packets.startOf(k);
-      this.hand(listener, entry, packets.frameNoOf(k), packets.tsOf(k), readU16(buf, header + 2), readU32(buf, header + 4), pt, (buf[header + 1] as number) >= 0x80, buf, header + RTP_FIXED_HEADER, packets.endOf(k), format);
+      this.hand(listener, entry, packets.frameNoOf(k), packets.tsOf(k), packets.sequenceOf(k), packets.timestampOf(k), pt, (buf[header + 1] as number) >= 0x80, buf, header + RTP_FIXED_HEADER, packets.endOf(k), format);
     }
     return true;
   }

@@ -92,7 +92,9 @@ export interface PassHandlers {
  * Packets of one flow that waited under one permit (same SSRC, payload type and binding), in
  * capture order: the i-th is the queue's record k = at[i] (i < count), RTP version 2 without
  * padding, extension or CSRC at buf[startOf(k), endOf(k)), its payload after the 12-byte header,
- * captured as frame frameNoOf(k) at tsOf(k). Everything is valid during the call only.
+ * captured as frame frameNoOf(k) at tsOf(k). The header's timestamp and sequence number, and the
+ * payload's first two octets (big-endian; past the buffer's end an octet reads as 0), are kept in
+ * the record: read from it, they cost no second look at the packet. Valid during the call only.
  */
 export interface QueuedRtp {
   readonly meta: MessageMeta;
@@ -104,4 +106,8 @@ export interface QueuedRtp {
   tsOf(k: number): number;
   startOf(k: number): number;
   endOf(k: number): number;
+  /** RFC 3550 §5.1 timestamp (unsigned). */
+  timestampOf(k: number): number;
+  sequenceOf(k: number): number;
+  payloadLeadOf(k: number): number;
 }

@@ -70,14 +70,19 @@ class FlowMeta implements MessageMeta {
   }
 }
 
-// A queued packet's record: frame number and capture time (doubles 0, 1), where its RTP header
-// starts and where it ends in the chunk, the next record of its flow (words 4, 5, 6). One record
-// per 32 octets, so handing a flow on touches one cache line per packet, not one per field.
-const RECORD_DOUBLES = 4;
-const RECORD_WORDS = 8;
+// A queued packet's record: frame number and capture time (doubles 0, 1); where its RTP header
+// starts and where it ends in the chunk, the next record of its flow, the header's timestamp and
+// sequence number and the first two payload octets (words 4 to 9). The header's fields are read
+// when the packet is queued, while its octets are in the cache: handing a flow on later (in flow
+// order, once the chunk has left the cache) reads one record per packet and no packet octet.
+const RECORD_DOUBLES = 5;
+const RECORD_WORDS = 10;
 const R_START = 4;
 const R_END = 5;
 const R_NEXT = 6;
+const R_TIMESTAMP = 7;
+const R_SEQUENCE = 8;
+const R_LEAD = 9;
 
 /** The queue's records, viewed as doubles and as words. */
 class QueueRecords {
@@ -115,6 +120,18 @@ class QueuedRun implements QueuedRtp {
 
   endOf(k: number): number {
     return this.i32[k * RECORD_WORDS + R_END] as number;
+  }
+
+  timestampOf(k: number): number {
+    return (this.i32[k * RECORD_WORDS + R_TIMESTAMP] as number) >>> 0;
+  }
+
+  sequenceOf(k: number): number {
+    return this.i32[k * RECORD_WORDS + R_SEQUENCE] as number;
+  }
+
+  payloadLeadOf(k: number): number {
+    return this.i32[k * RECORD_WORDS + R_LEAD] as number;
   }
 }
 
@@ -416,17 +433,21 @@ export class RtpFlowCache {
   private queue(flow: Flow, frameNo: number, ts: number, start: number, end: number, buf: Uint8Array): void {
     const i = this.queued++;
     this.queueBuf = buf;
-    const { f64, i32 } = this.records;
+    const { f64, i32: words } = this.records;
     f64[i * RECORD_DOUBLES] = frameNo;
     f64[i * RECORD_DOUBLES + 1] = ts;
     const w = i * RECORD_WORDS;
-    i32[w + R_START] = start;
-    i32[w + R_END] = end;
-    i32[w + R_NEXT] = -1;
+    words[w + R_START] = start;
+    words[w + R_END] = end;
+    words[w + R_NEXT] = -1;
+    words[w + R_TIMESTAMP] = i32(buf, start + 4);
+    words[w + R_SEQUENCE] = u16(buf, start + 2);
+    // (Past the end of the buffer an octet reads as 0, as u16 reads it anywhere.)
+    words[w + R_LEAD] = u16(buf, start + RTP_FIXED_HEADER);
     if (flow.tail < 0) {
       flow.head = i;
       this.queuedFlows.push(flow);
-    } else i32[flow.tail * RECORD_WORDS + R_NEXT] = i;
+    } else words[flow.tail * RECORD_WORDS + R_NEXT] = i;
     flow.tail = i;
   }
 

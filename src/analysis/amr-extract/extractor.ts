@@ -8,9 +8,9 @@
 // storage format does not depend on it. The files of a call are completed shortly after its BYE.
 import { isDecodeError } from '../../decode-error.js';
 import type { PassHandlers, QueuedRtp, SipEvent } from '../../pipeline/events.js';
-import { decodeAmrFramesAt, singleTocKey } from '../../protocols/amr/decode.js';
+import { decodeAmrFramesAt, singleTocKeyOf } from '../../protocols/amr/decode.js';
 import type { AmrPayloadOptions } from '../../protocols/amr/types.js';
-import { readU16, readU32 } from '../../protocols/rtp/big-endian.js';
+import { readU16 } from '../../protocols/rtp/big-endian.js';
 import { AmrFrameList } from '../../protocols/amr/frame-list.js';
 import { uniqueName } from '../../output/safe-name.js';
 import type { AmrTimelineStats } from '../amr-timeline.js';
@@ -248,13 +248,12 @@ export class AmrExtractor {
     for (let i = 0; i < count; i++) {
       // (Queued packets have plain 12-byte RTP headers, RFC 3550 §5.1.)
       const k = at[i] as number;
-      const header = run.startOf(k);
-      const start = header + RTP_FIXED_HEADER;
+      const start = run.startOf(k) + RTP_FIXED_HEADER;
       const end = run.endOf(k);
       const frameNo = run.frameNoOf(k);
-      const error = this.payloadError(segment, buf, start, end, amr);
+      const error = this.payloadError(segment, buf, start, end, amr, run.payloadLeadOf(k));
       if (error !== undefined) this.skip(x, error, frameNo);
-      else this.append(segment, readU32(buf, header + 4), readU16(buf, header + 2), frameNo, buf, start, end, amr);
+      else this.append(segment, run.timestampOf(k), run.sequenceOf(k), frameNo, buf, start, end, amr);
     }
     return true;
   }
@@ -264,14 +263,14 @@ export class AmrExtractor {
    * frames — unless the outputs decode payloads themselves and it has the shape of the last
    * payload checked for the segment (then it decodes as that one did, and is not decoded here).
    */
-  private payloadError(segment: Segment | undefined, buf: Uint8Array, start: number, end: number, amr: AmrPayloadOptions): string | undefined {
-    if (segment !== undefined && segment.checkedAmr === amr && end - start === segment.checkedLength && singleTocKey(buf, start, amr.octetAligned) === segment.checkedKey && this.outputs.decodesPayloads === true) return undefined;
+  private payloadError(segment: Segment | undefined, buf: Uint8Array, start: number, end: number, amr: AmrPayloadOptions, lead = readU16(buf, start)): string | undefined {
+    if (segment !== undefined && segment.checkedAmr === amr && end - start === segment.checkedLength && singleTocKeyOf(lead, amr.octetAligned) === segment.checkedKey && this.outputs.decodesPayloads === true) return undefined;
     const error = decodeAmrFramesAt(buf, start, end, amr, this.frames);
     if (error !== undefined) return error.reason;
     if (segment !== undefined && this.frames.count === 1) {
       segment.checkedAmr = amr;
       segment.checkedLength = end - start;
-      segment.checkedKey = singleTocKey(buf, start, amr.octetAligned);
+      segment.checkedKey = singleTocKeyOf(lead, amr.octetAligned);
     }
     return undefined;
   }

@@ -65,9 +65,12 @@ export function decodeAmrFramesAt(bytes: Uint8Array, start: number, end: number,
  * decodes too: nothing else of it is read to decide (CMR, Q, padding and speech bits are not).
  */
 export function singleTocKey(bytes: Uint8Array, start: number, octetAligned: boolean): number {
-  const first = bytes[start] as number;
-  const second = bytes[start + 1] as number;
-  return octetAligned ? second & 0xf8 : (((first & 0x0f) << 8) | second) & 0x0f80;
+  return singleTocKeyOf((((bytes[start] as number) & 0xff) << 8) | ((bytes[start + 1] as number) & 0xff), octetAligned);
+}
+
+/** singleTocKey of a payload whose first two octets are `lead` (big-endian). */
+export function singleTocKeyOf(lead: number, octetAligned: boolean): number {
+  return octetAligned ? lead & 0xf8 : lead & 0x0f80;
 }
 
 function decodeOctetAligned(bytes: Uint8Array, from: number, to: number, bits: Int16Array, channels: number, crc: boolean, list: AmrFrameList): DecodeError | undefined {
