@@ -1,7 +1,7 @@
 // The work of `imscap extract-amr` (registered in extract-amr.ts): one pass through the AMR
 // extractor, each stream to an atomic file in the output directory (written by an output
 // thread), then the summary.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { runCapturePass } from './capture-pass.js';
 import { UsageError } from './exit-codes.js';
@@ -13,6 +13,7 @@ import { AmrExtractor } from '../analysis/amr-extract/extractor.js';
 import { ThreadSegmentOutputs, type OutputPlace } from '../analysis/amr-extract/output-thread.js';
 import type { AmrContainer } from '../analysis/amr-extract/types.js';
 import { OutputExistsError } from '../output/atomic-file.js';
+import { makeDirectory } from '../output/make-directory.js';
 import { renderAmrExtractJson, renderAmrExtractText } from '../report/amr-extract.js';
 
 function chooseContainer(value: string): AmrContainer {
@@ -30,26 +31,31 @@ function filePlace(outDir: string, existing: ReadonlySet<string>, force: boolean
   };
 }
 
-export async function runExtractAmr(capture: string, opts: ExtractOptions): Promise<void> {
-  const format = chooseFormat(opts.format, ['text', 'json'] as const, 'text');
-  const container = chooseContainer(opts.container);
-  const ssrcs = parseSsrcs(opts.ssrc);
-  const codec = codecChoice(opts);
-  const outDir = resolve(opts.out);
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (err) {
-    throw new UsageError(`cannot create ${outDir}: ${(err as Error).message}`);
-  }
-  // One listing instead of a stat per stream file (a file created meanwhile still fails the commit).
-  const existing = new Set(readdirSync(outDir));
-  const stop = new AbortController();
-  // Stream files are decoded, laid out and written by an output thread while the pass decodes on.
-  const outputs = new ThreadSegmentOutputs(filePlace(outDir, existing, opts.force === true));
-  // From here on the output thread runs: every way out goes through settle(), which ends it.
+/**
+ * Runs the command. Stream files are decoded, laid out and written by the output thread of
+ * `outputs` (started by the caller) while the pass decodes on; every way out goes through its
+ * settle(), which ends the thread.
+ */
+export async function runExtractAmr(capture: string, opts: ExtractOptions, outputs: ThreadSegmentOutputs): Promise<void> {
   let extractor: AmrExtractor | undefined;
   let report;
+  let outDir;
+  let format;
   try {
+    format = chooseFormat(opts.format, ['text', 'json'] as const, 'text');
+    const container = chooseContainer(opts.container);
+    const ssrcs = parseSsrcs(opts.ssrc);
+    const codec = codecChoice(opts);
+    outDir = resolve(opts.out);
+    try {
+      makeDirectory(outDir);
+    } catch (err) {
+      throw new UsageError(`cannot create ${outDir}: ${(err as Error).message}`);
+    }
+    // One listing instead of a stat per stream file (a file created meanwhile still fails the commit).
+    const existing = new Set(readdirSync(outDir));
+    outputs.placeFiles(filePlace(outDir, existing, opts.force === true));
+    const stop = new AbortController();
     extractor = new AmrExtractor({
       outputs,
       container,

@@ -45,7 +45,16 @@ export const registerExtractAmr: RegisterCommand = (program) => {
     .option(...OCTET_ALIGN_OPTION)
     .option('-f, --format <format>', 'summary as text or json', 'text')
     .action(async (capture: string, opts: ExtractOptions) => {
-      const { runExtractAmr } = await import('./extract-amr-action.js');
-      await runExtractAmr(capture, opts);
+      // The output thread starts first: it loads its modules while the extractor's load here.
+      const { ThreadSegmentOutputs } = await import('../analysis/amr-extract/output-thread.js');
+      const outputs = new ThreadSegmentOutputs(undefined);
+      let runExtractAmr;
+      try {
+        ({ runExtractAmr } = await import('./extract-amr-action.js'));
+      } catch (err) {
+        await outputs.settle().catch(() => undefined);
+        throw err;
+      }
+      await runExtractAmr(capture, opts, outputs);
     });
 };

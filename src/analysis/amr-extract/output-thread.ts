@@ -75,8 +75,12 @@ export class ThreadSegmentOutputs implements SegmentOutputs, ChunkBuffers {
   private readonly chunkPort: MessagePort;
   private nextChunk = 0;
 
+  /**
+   * Starts the output thread. `place` decides where each file goes; a command may start the
+   * thread before it knows (its own modules still loading) and give it with placeFiles().
+   */
   constructor(
-    private readonly place: OutputPlace,
+    private place: OutputPlace | undefined,
     ringSize = DEFAULT_RING,
   ) {
     const ring = newRing(ringSize);
@@ -153,7 +157,13 @@ export class ThreadSegmentOutputs implements SegmentOutputs, ChunkBuffers {
     throw this.failedWith;
   }
 
+  /** Where files go, for outputs started without it. */
+  placeFiles(place: OutputPlace): void {
+    this.place = place;
+  }
+
   open(file: string, wideband: boolean, container: AmrContainer): SegmentOutput {
+    if (this.place === undefined) throw new Error('output thread: a file opened before placeFiles()');
     const { path, force } = this.place(file);
     const id = this.nextId++;
     const tempPath = temporaryPathFor(path);
