@@ -81,7 +81,7 @@ function measure(name: string, cmd: string, cmdArgs: string[]): Promise<Measure>
 // Each extract-amr run writes into a directory of its own, created empty, and the directories are
 // removed only after every measurement: replacing the thousands of files of the previous run
 // (--force) or deleting them just before would bill extract-amr for the file system's work on
-// the harness's deletions (ext4 without a journal scans past recently deleted inodes for a while).
+// the harness's deletions (ext4 without a journal skips inodes freed in the last 12 hours).
 // extract-amr runs twice per round: its files on the disk beside the capture, and in a RAM-backed
 // directory (/dev/shm, when the machine has one), which measures imscap's own work without the
 // file system's (on ext4 without a journal, creating a file skips over every inode freed in the
