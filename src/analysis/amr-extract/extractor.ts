@@ -40,7 +40,7 @@ export interface AmrExtractOptions {
 
 interface Segment {
   readonly wideband: boolean;
-  // The last payload decoded for it as one frame (its format, length, singleTocKey): later
+  // The last payload decoded for it as one frame (its format, length, singleTocKeyOf): later
   // payloads of that shape decode as well, and outputs that decode payloads themselves take
   // them without this thread decoding them first.
   checkedAmr: AmrPayloadOptions | undefined;

@@ -26,8 +26,6 @@ export interface SerializedError {
 export interface ChunkMessage {
   readonly id: number;
   readonly buffer: SharedArrayBuffer;
-  readonly byteOffset: number;
-  readonly length: number;
 }
 
 export type OutputThreadMessage =
@@ -182,7 +180,7 @@ export class ThreadSegmentOutputs implements SegmentOutputs, ChunkBuffers {
   allocate(size: number): Uint8Array {
     const buffer = new SharedArrayBuffer(size);
     const id = this.nextChunk++;
-    const message: ChunkMessage = { id, buffer, byteOffset: 0, length: size };
+    const message: ChunkMessage = { id, buffer };
     this.chunkPort.postMessage(message);
     const chunk = new Uint8Array(buffer);
     this.writer.addChunk(chunk, id);

@@ -29,7 +29,7 @@ function post(message: OutputThreadMessage): void {
 function takeChunks(port: MessagePort, reader: RingReader): void {
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
     const chunk = m.message as ChunkMessage;
-    reader.chunks.set(chunk.id, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    reader.chunks.set(chunk.id, new Uint8Array(chunk.buffer));
   }
 }
 

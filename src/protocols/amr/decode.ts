@@ -58,17 +58,12 @@ export function decodeAmrFramesAt(bytes: Uint8Array, start: number, end: number,
 }
 
 /**
- * For a payload whose table of contents is one entry (F = 0): the bits of its first two octets
- * that decide whether it decodes — that entry's F and FT (RFC 4867 §4.4.2 octet-aligned: the
+ * For a payload whose table of contents is one entry (F = 0) and whose first two octets are
+ * `lead` (big-endian): the bits of them that decide whether it decodes — that entry's F and FT (RFC 4867 §4.4.2 octet-aligned: the
  * second octet; §4.3.2 bandwidth-efficient: bits 4 to 8, after the 4-bit CMR). With the same
  * options and length, a payload whose key equals that of one that decoded to a single frame
  * decodes too: nothing else of it is read to decide (CMR, Q, padding and speech bits are not).
  */
-export function singleTocKey(bytes: Uint8Array, start: number, octetAligned: boolean): number {
-  return singleTocKeyOf((((bytes[start] as number) & 0xff) << 8) | ((bytes[start + 1] as number) & 0xff), octetAligned);
-}
-
-/** singleTocKey of a payload whose first two octets are `lead` (big-endian). */
 export function singleTocKeyOf(lead: number, octetAligned: boolean): number {
   return octetAligned ? lead & 0xf8 : lead & 0x0f80;
 }
