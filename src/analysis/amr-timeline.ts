@@ -120,6 +120,8 @@ export class AmrTimeline {
   private shift = 0;
   private lastExt = 0;
   private highestSequence = 0;
+  // The packet being placed has the sequence number right after the highest one (set by packetSlot).
+  private consecutive = false;
   private firstSlot = 0;
   private nextSlot = 0;
   private highest = 0;
@@ -163,6 +165,7 @@ export class AmrTimeline {
       for (const frame of packet.frames) if (frame.channel === this.channel) this.late++;
       return;
     }
+    this.closeSilence(base);
     for (const frame of packet.frames) {
       if (frame.channel !== this.channel) continue;
       this.place(base + frame.block, frame.ft, frame.q, frame.bits, 0, frame.bits.length, 0xff, packet.frameNo, packet.sequence);
@@ -177,6 +180,7 @@ export class AmrTimeline {
       for (let i = 0; i < count; i++) if (i % channels === this.channel) this.late++;
       return;
     }
+    this.closeSilence(base);
     const bytes = frames.bytes;
     for (let i = 0; i < count; i++) {
       if (i % channels !== this.channel) continue;
@@ -230,6 +234,7 @@ export class AmrTimeline {
       this.origin = timestamp;
       this.lastExt = timestamp;
       this.highestSequence = sequence;
+      this.consecutive = false;
       return 0;
     }
     // Signed distance from the newest timestamp: wrap-safe while jumps stay below 2^31.
@@ -242,6 +247,7 @@ export class AmrTimeline {
     const seqDelta = (sequence - this.highestSequence) & 0xffff;
     const behind = seqDelta !== 0 && seqDelta > 0x10000 - SEQUENCE_DROPOUT;
     const ahead = seqDelta !== 0 && !behind;
+    this.consecutive = seqDelta === 1;
     // An old packet cannot extend the timeline: after a timestamp restart its timestamp is stale.
     if (behind && slot > this.highest) return undefined;
     if (ahead) this.highestSequence = sequence;
@@ -255,6 +261,22 @@ export class AmrTimeline {
     }
     if (slot >= this.highest) this.lastExt = ext;
     return slot;
+  }
+
+  /**
+   * Before the frames of a packet whose first frame-block goes on slot `base`: when the packet's
+   * sequence number follows the highest one and nothing is held, the empty slots before `base`
+   * are silence the sender did not send (DTX between SID frames), not loss. RFC 3550 §5.1: the
+   * sequence number increments by one for each RTP data packet sent, while the timestamp follows
+   * the sampling clock; no packet can come later to fill those slots (a late one would carry an
+   * older sequence number). They go out as NO_DATA at once, and the packet's frames after them —
+   * instead of waiting a window behind the hole with every frame that follows.
+   */
+  private closeSilence(base: number): void {
+    if (!this.consecutive || !this.emittedAny || this.nextSlot !== this.highest + 1 || base <= this.nextSlot) return;
+    this.emitFills(this.nextSlot, base - this.nextSlot);
+    // (As if the newest slot were the last one filled: the packet's first frame continues the stream.)
+    this.highest = base - 1;
   }
 
   /** Place one frame (octets bytes[start, end), the last masked with `pad`, copied if kept) on its slot. */

@@ -101,6 +101,40 @@ test('each frame of a multi-frame packet takes the next 20 ms slot; missing slot
   assert.ok(Math.abs(s.speechShare + s.sidShare + s.noDataShare - 1) < 1e-12);
 });
 
+test('silence the sender did not send (next sequence number) is written at once; a sequence gap waits the window', () => {
+  // DTX: packets numbered one after another, the timestamp jumping over slots 10–19.
+  const dtx = harness({ maxLatenessSlots: 5 });
+  for (let i = 0; i < 10; i++) dtx.send(i, [speech(i)], 1, i);
+  assert.equal(dtx.out.length, 10);
+  dtx.send(20, [speech(20)], 1, 10);
+  // Nothing can fill slots 10–19 later (RFC 3550 §5.1): they and frame 20 go out now.
+  assert.equal(dtx.out.length, 21);
+  assert.equal(tags(dtx.out.slice(10)), '- - - - - - - - - - 20');
+  assert.deepEqual(
+    dtx.out.filter((f) => f.filled).map((f) => f.slot),
+    [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+  );
+  dtx.send(21, [speech(21)], 1, 11);
+  assert.equal(dtx.out.length, 22);
+  // A packet for the silence with an older sequence number comes too late for it.
+  dtx.send(15, [speech(15)], 1, 9);
+  dtx.timeline.finish();
+  assert.equal(dtx.out.length, 22);
+  assert.equal(dtx.timeline.stats().lateDroppedFrames, 1);
+  assert.equal(dtx.timeline.stats().filledSlots, 10);
+
+  // Lost packets (the sequence number jumps too): slot 20 waits, a late packet still fills the hole.
+  const loss = harness({ maxLatenessSlots: 5 });
+  for (let i = 0; i < 10; i++) loss.send(i, [speech(i)], 1, i);
+  loss.send(20, [speech(20)], 1, 20);
+  // (Slots 10–14 leave the window of 5 behind slot 20.)
+  assert.equal(tags(loss.out.slice(10)), '- - - - -');
+  loss.send(15, [speech(15)], 1, 15);
+  loss.timeline.finish();
+  assert.equal(tags(loss.out.slice(10)), '- - - - - 15 - - - - 20');
+  assert.equal(loss.timeline.stats().lateDroppedFrames, 0);
+});
+
 test('reordering within the window is undone; frames later than the window are dropped', () => {
   const h = harness({ maxLatenessSlots: 4 });
   const order = [0, 2, 1, 3, 6, 4, 5, 7, 8, 9, 10, 11, 12, 13];
