@@ -142,7 +142,7 @@ while (total + used < target) {
     callNo++;
     const ue = 0x100000 + callNo * 2;
     const peer = ue + 1;
-    return { id: `bench-${callNo}@${ip(ue)}`, ue, peer, uePort: 40000 + (callNo % 10000) * 2, peerPort: 50000 + (callNo % 7000) * 2, ssrcA: callNo * 7919, ssrcB: callNo * 104729 };
+    return { id: `bench-${callNo}@${ip(ue)}`, ue, peer, uePort: 40000 + (callNo % 10000) * 2, peerPort: 50000 + (callNo % 7000) * 2, ssrcA: callNo * 7919, ssrcB: callNo * 104729, seqA: 0, seqB: 1000 };
   });
   // Signalling in time order: each phase sends one message per call, 1 ms apart.
   const phases: ((c: (typeof calls)[number], t: number) => void)[] = [
@@ -161,15 +161,16 @@ while (total + used < target) {
     const ts = mediaStart + slot * 20000;
     for (let i = 0; i < calls.length; i++) {
       const c = calls[i]!;
-      // Alternate talk spurts: 3 s speech, 2 s silence (SID every 8th slot), per direction.
+      // Alternate talk spurts: 3 s speech, 2 s silence (SID every 8th slot), per direction. The
+      // sequence number counts packets sent (RFC 3550 §5.1): a silence is a timestamp jump only.
       const phaseA = Math.floor((slot + i * 13) / 50) % 5 < 3;
       const phaseB = !phaseA;
       if (phaseA || slot % 8 === 0) {
-        udpFrame(ts + i * 50, c.ue, c.peer, c.uePort, c.peerPort, rtpPacket(slot, slot * 320, c.ssrcA, phaseA ? speech : sid));
+        udpFrame(ts + i * 50, c.ue, c.peer, c.uePort, c.peerPort, rtpPacket(c.seqA++, slot * 320, c.ssrcA, phaseA ? speech : sid));
         frames++;
       }
       if (phaseB || slot % 8 === 0) {
-        udpFrame(ts + i * 50 + 10, c.peer, c.ue, c.peerPort, c.uePort, rtpPacket(slot + 1000, slot * 320 + 5000, c.ssrcB, phaseB ? speech : sid));
+        udpFrame(ts + i * 50 + 10, c.peer, c.ue, c.peerPort, c.uePort, rtpPacket(c.seqB++, slot * 320 + 5000, c.ssrcB, phaseB ? speech : sid));
         frames++;
       }
     }

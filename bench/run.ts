@@ -17,7 +17,9 @@ const sizeMb = option('--size', 512);
 const runs = Math.max(1, option('--runs', 3));
 const outDir = join(root, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
-const capture = join(outDir, `bench-${sizeMb}mb.pcap`);
+// The generator's version is part of the name: a capture left by an older generator is not reused.
+const GENERATOR_VERSION = 2;
+const capture = join(outDir, `bench-v${GENERATOR_VERSION}-${sizeMb}mb.pcap`);
 
 if (!existsSync(capture)) {
   console.error(`generating ${capture} …`);
