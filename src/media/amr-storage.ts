@@ -78,9 +78,9 @@ export class AmrStorageWriter implements AmrFrameSink {
     this.frames += count;
   }
 
-  /** Flush buffered bytes to the sink (the file then holds every frame written). */
+  /** Flush buffered bytes to the sink (the file then holds every frame written); nothing may be written after. */
   finish(): void {
     this.writeHeader();
-    this.out.flush();
+    this.out.close();
   }
 }

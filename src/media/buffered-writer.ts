@@ -6,10 +6,15 @@ import { copyWords } from './copy-octets.js';
 // Octets gathered before the sink gets them: a block per open file (thousands of streams may be open at once).
 const BLOCK = 16 * 1024;
 const EMPTY = new Uint8Array(0);
+// Blocks of closed writers, for the next files (an extraction opens thousands over a capture,
+// a few hundred at a time): a new file reuses memory already mapped instead of fresh zeroed pages.
+const SPARE_BLOCKS = 64;
+const spare: Uint8Array[] = [];
 
 export class BufferedWriter {
-  private readonly block = new Uint8Array(BLOCK);
-  private readonly view = new DataView(this.block.buffer);
+  private block: Uint8Array = spare.pop() ?? new Uint8Array(BLOCK);
+  private view = new DataView(this.block.buffer);
+  private closed = false;
   private used = 0;
   private flushed = 0;
   // Frames come from a capture chunk (straight from packets) or a stream's ring: the source's
@@ -90,11 +95,23 @@ export class BufferedWriter {
   }
 
   flush(): void {
+    // (Every write past a closed writer's empty block comes here.)
+    if (this.closed) throw new Error('write after close');
     if (this.used === 0) return;
     // (The sink has the block for the call only: it is filled again from the start.)
     this.sink.write(this.block.subarray(0, this.used));
     this.flushed += this.used;
     this.used = 0;
+  }
+
+  /** Flushes, then gives the block back for another writer: nothing may be written after. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (spare.length < SPARE_BLOCKS) spare.push(this.block);
+    this.block = EMPTY;
+    this.view = new DataView(EMPTY.buffer);
   }
 
   private copy(data: Uint8Array, start: number, end: number, at: number): void {

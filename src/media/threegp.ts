@@ -81,7 +81,7 @@ export class ThreeGpAmrWriter implements AmrFrameSink {
     const mdatSize = this.out.position - this.mdatStart;
     if (mdatSize > UINT32_MAX) throw new RangeError('3GP media data over 4 GiB');
     this.out.bytes(this.movie());
-    this.out.flush();
+    this.out.close();
     this.sink.writeAt(new IsoBoxBuilder().u32(mdatSize).finish(), this.mdatStart);
   }
 

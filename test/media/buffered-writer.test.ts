@@ -72,3 +72,29 @@ test('a prefixed range larger than a block goes to the sink whole, its last octe
   assert.deepEqual(out.slice(-2), [0xf0, 2]);
   assert.equal(big[big.length - 1], 0xff, 'the source is left as it was');
 });
+
+test('a closed writer gives its block to the next writer; writing to it after close throws', () => {
+  const lent: ArrayBufferLike[] = [];
+  class Lent extends Collect {
+    override write(chunk: Uint8Array): void {
+      lent.push(chunk.buffer);
+      super.write(chunk);
+    }
+  }
+  const a = new Lent();
+  const wa = new BufferedWriter(a);
+  wa.range(Uint8Array.of(1, 2, 3), 0, 3);
+  wa.close();
+  wa.close();
+  assert.throws(() => wa.byte(9), /write after close/);
+  assert.throws(() => wa.range(Uint8Array.of(9), 0, 1), /write after close/);
+  assert.throws(() => wa.repeat(0x7c, 2), /write after close/);
+  const b = new Lent();
+  const wb = new BufferedWriter(b);
+  wb.repeat(0x7c, 5);
+  wb.close();
+  assert.deepEqual(a.bytes(), [1, 2, 3]);
+  assert.deepEqual(b.bytes(), [0x7c, 0x7c, 0x7c, 0x7c, 0x7c]);
+  assert.equal(lent.length, 2);
+  assert.equal(lent[1], lent[0], 'the second writer filled the first one’s block');
+});
