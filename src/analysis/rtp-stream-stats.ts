@@ -61,6 +61,14 @@ export interface RtpStreamSummary {
   readonly payloadTypes: readonly { readonly payloadType: number; readonly packets: number }[];
 }
 
+/** Packets kept as records: record k's RTP sequence number and timestamp, capture frame and time. */
+export interface RtpPacketRecords {
+  sequenceOf(k: number): number;
+  timestampOf(k: number): number;
+  frameNoOf(k: number): number;
+  tsOf(k: number): number;
+}
+
 export class RtpStreamStats {
   private readonly clockRate: number;
   private readonly eventPts: ReadonlySet<number>;
@@ -118,6 +126,18 @@ export class RtpStreamStats {
 
   add(packet: Pick<RtpPacket, 'sequence' | 'timestamp' | 'payloadType'>, arrival: RtpArrival): void {
     this.addPacket(packet.sequence, packet.timestamp, packet.payloadType, arrival.frameNo, arrival.ts);
+  }
+
+  /**
+   * Packets kept as records (the pass's queue), records at[0 … count) in order, all of payload
+   * type `payloadType`. (Their fields are read here, not passed per packet: a capture time passed
+   * to a call that is not inlined is a number allocated per packet.)
+   */
+  addRecords(records: RtpPacketRecords, at: Int32Array, count: number, payloadType: number): void {
+    for (let i = 0; i < count; i++) {
+      const k = at[i] as number;
+      this.addPacket(records.sequenceOf(k), records.timestampOf(k), payloadType, records.frameNoOf(k), records.tsOf(k));
+    }
   }
 
   /** One packet, its header fields and arrival (capture frame, time in seconds) given one by one. */

@@ -400,10 +400,7 @@ export class RtpStreamTable {
     const stats = (entry.stats ??= new RtpStreamStats(statsOptions(format, entry)));
     if (entry.lastPt !== pt) startRun(entry, pt, format);
     entry.runFormat = format;
-    for (let i = 0; i < count; i++) {
-      const k = at[i] as number;
-      stats.addPacket(packets.sequenceOf(k), packets.timestampOf(k), pt, packets.frameNoOf(k), packets.tsOf(k));
-    }
+    stats.addRecords(packets, at, count, pt);
     const listener = this.listener;
     if (listener === undefined || listener.packets?.(entry.info, packets, format) === true) return true;
     for (let i = 0; i < count; i++) {
