@@ -86,12 +86,15 @@ export class AtomicFile {
   ) {
     if (!force && existsSync(path)) throw new OutputExistsError(path);
     this.tempPath = tempPath ?? temporaryPathFor(path);
+    // Tracked (the signal handlers installed) before the file exists: a signal that came between
+    // creating and tracking it would end the process by default and leave the file behind.
+    if (tempPath === undefined) trackTemporary(this.tempPath);
     try {
       this.fd = openSync(this.tempPath, 'wx', 0o644);
     } catch (err) {
+      if (tempPath === undefined) untrackTemporary(this.tempPath);
       throw openFailure(path, err);
     }
-    if (tempPath === undefined) trackTemporary(this.tempPath);
   }
 
   get size(): number {
