@@ -135,10 +135,15 @@ if (spawnSync('sh', ['-c', 'command -v tshark'], { stdio: 'ignore' }).status ===
 // alike; per command the fastest run, with the largest peak RSS seen in any of its runs.
 const fastest = new Map<string, Measure>();
 const rss = new Map<string, number>();
+/** Seconds per command in each round, for ratios of runs made minutes apart at most. */
+const rounds: Map<string, number>[] = [];
 for (let round = 1; round <= runs; round++) {
+  const seconds = new Map<string, number>();
+  rounds.push(seconds);
   for (const c of commands) {
     const m = await measure(c.name, c.cmd, c.args());
     c.after?.();
+    seconds.set(c.name, m.seconds);
     console.error(`  round ${round}: ${c.name}: ${m.seconds.toFixed(2)} s, ${m.maxRssMb.toFixed(0)} MB`);
     rss.set(c.name, Math.max(rss.get(c.name) ?? 0, m.maxRssMb));
     const best = fastest.get(c.name);
@@ -160,6 +165,25 @@ console.log(
   `info vs tshark io,phs: ${ratio('imscap info', 'tshark -q -z io,phs')} faster; extract-amr vs tshark rtp,streams: ${ratio('imscap extract-amr', 'tshark -q -z rtp,streams')} faster` +
     (ramOut !== undefined ? ` (files in RAM: ${ratio('imscap extract-amr (files in RAM)', 'tshark -q -z rtp,streams')})` : ''),
 );
+// The fastest runs of two commands may fall in different spells of a shared machine; the ratio
+// within each round compares runs made at most minutes apart.
+const perRound = (a: string, b: string): string => {
+  const r = rounds.flatMap((m) => {
+    const x = m.get(a);
+    const y = m.get(b);
+    return x !== undefined && y !== undefined ? [y / x] : [];
+  });
+  if (r.length === 0) return 'n/a';
+  r.sort((p, q) => p - q);
+  const median = r.length % 2 === 1 ? (r[(r.length - 1) / 2] as number) : ((r[r.length / 2 - 1] as number) + (r[r.length / 2] as number)) / 2;
+  return `${(r[0] as number).toFixed(1)}–${(r[r.length - 1] as number).toFixed(1)}×, median ${median.toFixed(1)}×`;
+};
+if (byName.has('tshark -q -z rtp,streams')) {
+  console.log(
+    `per round: extract-amr vs tshark rtp,streams ${perRound('imscap extract-amr', 'tshark -q -z rtp,streams')}` +
+      (ramOut !== undefined ? ` (files in RAM: ${perRound('imscap extract-amr (files in RAM)', 'tshark -q -z rtp,streams')})` : ''),
+  );
+}
 if (ramOut !== undefined) rmSync(ramOut, { recursive: true, force: true });
 if (!args.includes('--keep')) rmSync(amrOut, { recursive: true, force: true });
 
