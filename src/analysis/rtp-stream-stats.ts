@@ -1,6 +1,7 @@
 // Per-stream RTP statistics: sequence accounting with 16-bit wrap (RFC 3550 A.1), loss
 // (A.3), duplicates and late arrivals, interarrival jitter (A.8). The caller keys streams by
 // flow and SSRC and feeds each packet with its capture frame number and time.
+import type { QueuedRtp } from '../pipeline/events.js';
 import type { RtpPacket } from '../protocols/rtp/types.js';
 
 // RFC 3550 A.1 constants.
@@ -61,13 +62,8 @@ export interface RtpStreamSummary {
   readonly payloadTypes: readonly { readonly payloadType: number; readonly packets: number }[];
 }
 
-/** Packets kept as records: record k's RTP sequence number and timestamp, capture frame and time. */
-export interface RtpPacketRecords {
-  sequenceOf(k: number): number;
-  timestampOf(k: number): number;
-  frameNoOf(k: number): number;
-  tsOf(k: number): number;
-}
+/** Packets kept as records (the pass's queue): what the statistics read of record k. */
+type RtpPacketRecords = Pick<QueuedRtp, 'sequenceOf' | 'timestampOf' | 'frameNoOf' | 'tsOf'>;
 
 export class RtpStreamStats {
   private readonly clockRate: number;
