@@ -32,7 +32,7 @@ export interface ReadCaptureOptions {
 /**
  * Buffers for chunks of capture data, from a consumer that reads frames' bytes after afterChunk
  * (another thread reading payloads in place). The reader keeps CHUNK_SLOTS of them in turn, so
- * a chunk is read into again only two chunks after it was parsed.
+ * a chunk is read into again only CHUNK_SLOTS − 1 chunks after it was parsed.
  */
 export interface ChunkBuffers {
   /** A new buffer of `size` octets. */
@@ -49,8 +49,14 @@ const MAX_CHUNK = 64 << 20;
 /** Room for one record left over from the previous chunk without growing the buffer. */
 const CARRY_ROOM = 1 << 18;
 const MAGIC_BYTES = 4;
-/** Chunks in turn with ChunkBuffers: one parsed, one being read, one still read by the consumer. */
-const CHUNK_SLOTS = 3;
+/**
+ * Chunks in turn with ChunkBuffers: one parsed, one being read, three the consumer may still be
+ * reading. The consumer's pace is uneven (file opens and closes come in bursts, at calls' ends):
+ * with one chunk of slack the pass waited for it at every burst, with three it rarely does.
+ */
+const CHUNK_SLOTS = 5;
+/** The first read of a chunk consumer's capture (see ChunkReader.readLength). */
+const RAMP_FIRST = 256 << 10;
 
 /** Reads the capture at `path` ('-' = stdin); throws CaptureError when it is not a capture. */
 export async function readCapture(path: string, onFrame: (frame: Frame) => void, options: ReadCaptureOptions = {}): Promise<CaptureSummary> {
@@ -203,6 +209,8 @@ class ChunkReader {
   private pending: Promise<number> | undefined;
   private readAhead = false;
   private ended = false;
+  /** What the next read asks for (readLength). */
+  private rampLength: number;
 
   constructor(
     private input: ByteInput,
@@ -211,6 +219,7 @@ class ChunkReader {
     private readonly buffers?: ChunkBuffers,
   ) {
     this.slots = Array.from({ length: buffers === undefined ? 2 : CHUNK_SLOTS }, () => this.slot(CARRY_ROOM));
+    this.rampLength = buffers === undefined ? chunkSize : Math.min(chunkSize, RAMP_FIRST);
     const first = this.slots[0] as Slot;
     this.buf = first.buf;
     this.view = first.view;
@@ -295,7 +304,19 @@ class ChunkReader {
 
   private readInto(slot: Slot): Promise<number> {
     this.buffers?.reuse(slot.buf);
-    return this.input.read(slot.buf, slot.room, this.chunkSize);
+    return this.input.read(slot.buf, slot.room, this.readLength());
+  }
+
+  /**
+   * How much the next read asks for: the chunk size — but for a consumer of chunks (another
+   * thread), the first reads ask for less and double up to it (RAMP_FIRST, 2×, 4× …): the
+   * consumer gets the first chunk's records once that chunk is parsed, and a whole first chunk
+   * (parsed while the code is still cold) would keep it idle that long.
+   */
+  private readLength(): number {
+    const length = this.rampLength;
+    if (length < this.chunkSize) this.rampLength = Math.min(this.chunkSize, 2 * length);
+    return length;
   }
 
   private slot(room: number): Slot {

@@ -30,9 +30,15 @@ export function untrackTemporary(path: string): void {
   pending.delete(path);
 }
 
-/** The hidden temporary name beside `path` that its bytes are written under. */
+// Temporary names: a random token per process (runs side by side into one directory do not
+// meet) and a counter (files of one run do not): one random draw per run, not per file.
+let runToken: string | undefined;
+let temporaryCount = 0;
+
+/** The hidden temporary name beside `path` that its bytes are written under (created exclusively: never an existing file). */
 export function temporaryPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  runToken ??= randomBytes(4).toString('hex');
+  return join(dirname(path), `.${basename(path)}.${runToken}${(temporaryCount++).toString(36)}.tmp`);
 }
 
 /** A failure to create the temporary file, as the error a user should see. */

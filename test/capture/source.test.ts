@@ -307,7 +307,7 @@ async function collectThrough(path: string, buffers: CheckedChunkBuffers, option
   return frames;
 }
 
-test("with ChunkBuffers the capture is read into its buffers, three in turn, and a frame's bytes stay until reuse() of its buffer", async (t) => {
+test("with ChunkBuffers the capture is read into its buffers, five in turn, and a frame's bytes stay until reuse() of its buffer", async (t) => {
   for (const [name, bytes] of Object.entries(fixtures)) {
     const path = tempCaptureFile(t, `${name}.cap`, bytes);
     const reference = (await collect(path)).frames.map((f) => f.bytes);
@@ -315,8 +315,8 @@ test("with ChunkBuffers the capture is read into its buffers, three in turn, and
       const buffers = new CheckedChunkBuffers();
       const frames = chunkSize === 7 ? await collectThrough('-', buffers, { stdin: Readable.from([Buffer.from(bytes)]), chunkSize }) : await collectThrough(path, buffers, { chunkSize });
       assert.deepEqual(frames, reference, `${name} chunk ${chunkSize}`);
-      assert.equal(buffers.allocated.length, 3, `${name} chunk ${chunkSize}: three buffers`);
-      assert.ok(buffers.reuses > 3, `${name} chunk ${chunkSize}: buffers reused (${buffers.reuses})`);
+      assert.equal(buffers.allocated.length, 5, `${name} chunk ${chunkSize}: five buffers`);
+      assert.ok(buffers.reuses > 5, `${name} chunk ${chunkSize}: buffers reused (${buffers.reuses})`);
     }
   }
 });
@@ -329,5 +329,40 @@ test('with ChunkBuffers a buffer too small for a cut record is released, and no 
   assert.deepEqual(frames.map((f) => f.length), [10, 262144, 10]);
   assert.ok(Buffer.from(frames[1]!).equals(big));
   assert.ok(buffers.released.size >= 1, 'the smaller buffer is released');
-  assert.equal(buffers.allocated.length, 3 + buffers.released.size);
+  assert.equal(buffers.allocated.length, 5 + buffers.released.size);
+});
+
+test('with ChunkBuffers the first reads ask for 256 KiB and double up to the chunk size; without, every read asks for the chunk size', async (t) => {
+  // 3,000 frames of 1,000 octets (1,016 with the record header): about 3 MiB.
+  const bytes = writePcap(Array.from({ length: 3000 }, (_, i) => ({ bytes: patterned(1000, i) })));
+  const path = tempCaptureFile(t, 'ramp.pcap', bytes);
+  const chunkSize = 1 << 20;
+  // Octets of records parsed per chunk (the chunk's frames, each with its 16-octet header).
+  const perChunk = async (buffers: ChunkBuffers | undefined): Promise<number[]> => {
+    const sizes: number[] = [];
+    let octets = 0;
+    await readCapture(path, (f) => (octets += f.end - f.start + 16), {
+      chunkSize,
+      afterChunk: () => {
+        sizes.push(octets);
+        octets = 0;
+      },
+      ...(buffers !== undefined ? { chunkBuffers: buffers } : {}),
+    });
+    if (octets > 0) sizes.push(octets);
+    return sizes.filter((n) => n > 0);
+  };
+  const record = 1016;
+  // (A chunk parses the whole records it holds: a record cut at its end is parsed with the next.)
+  const near = (got: number | undefined, read: number, what: string): void => {
+    assert.ok(got !== undefined && got < read + record && got > read - record, `${what}: ${got} octets of records for a read of ${read}`);
+  };
+  const ramped = await perChunk(new CheckedChunkBuffers());
+  near(ramped[0], (256 << 10) - 24, 'first chunk (after the file header)');
+  near(ramped[1], 512 << 10, 'second chunk');
+  near(ramped[2], 1 << 20, 'third chunk');
+  near(ramped[3], 1 << 20, 'fourth chunk');
+  const plain = await perChunk(undefined);
+  near(plain[0], chunkSize - 24, 'without chunk buffers, first chunk');
+  assert.equal(ramped.reduce((a, b) => a + b, 0), plain.reduce((a, b) => a + b, 0), 'the same records either way');
 });

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AtomicFile, OutputExistsError, writeFileAtomic } from '../../src/output/atomic-file.js';
+import { basename, dirname, join } from 'node:path';
+import { AtomicFile, OutputExistsError, temporaryPathFor, writeFileAtomic } from '../../src/output/atomic-file.js';
 import { safeComponent, uniqueName } from '../../src/output/safe-name.js';
 
 test('a new file appears only on commit, with no temporary left behind', () => {
@@ -56,4 +56,14 @@ test('names from packet data cannot escape the output directory', () => {
   assert.equal(safeComponent('abc-123_x.y'), 'abc-123_x.y');
   const used = new Set<string>();
   assert.deepEqual(['a.amr', 'a.amr', 'a.amr'].map((n) => uniqueName(n, used)), ['a.amr', 'a-2.amr', 'a-3.amr']);
+});
+
+test('temporary names: hidden, beside the target, ending .tmp, never the same twice in a run', () => {
+  const target = join(tmpdir(), 'out', 'call-1.amr');
+  const names = Array.from({ length: 1000 }, () => temporaryPathFor(target));
+  assert.equal(new Set(names).size, names.length);
+  for (const n of names) {
+    assert.equal(dirname(n), dirname(target));
+    assert.ok(basename(n).startsWith('.call-1.amr.') && n.endsWith('.tmp'), n);
+  }
 });

@@ -15,6 +15,7 @@ import { AmrFrameList } from '../../protocols/amr/frame-list.js';
 import { uniqueName } from '../../output/safe-name.js';
 import type { AmrTimelineStats } from '../amr-timeline.js';
 import { RtpStreamTable, type AmrCodecOption, type RtpStreamInfo, type RtpStreamsReport, type StreamFormat, type StreamPacket } from '../rtp-streams.js';
+import { CallDeadlines } from './call-deadlines.js';
 import { streamFileName } from './naming.js';
 import { LocalSegmentOutputs, type SegmentOutput, type SegmentOutputs } from './segment-output.js';
 import { outputReport, streamVerdict } from './summary.js';
@@ -92,7 +93,7 @@ export class AmrExtractor {
   private readonly frames = new AmrFrameList();
   private readonly order: StreamExtraction[] = [];
   private readonly byCall = new Map<string, StreamExtraction[]>();
-  private readonly closing: { readonly callId: string; readonly at: number }[] = [];
+  private readonly closing = new CallDeadlines();
   private readonly usedNames = new Set<string>();
   private readonly files: string[] = [];
   private readonly openSegments = new Set<Segment>();
@@ -117,7 +118,7 @@ export class AmrExtractor {
         packet: (stream, packet) => this.packet(stream, packet),
         packets: (stream, run, format) => this.packets(stream, run, format),
         inOrder: (stream, ts, format) => this.inOrder(stream, ts, format),
-        horizon: () => this.closing[0]?.at ?? Infinity,
+        horizon: () => this.closing.next,
       },
     });
   }
@@ -136,7 +137,7 @@ export class AmrExtractor {
   sip(event: SipEvent): void {
     this.table.sip(event);
     // RFC 3261 §15: BYE ends the call (CANCEL an early one); media stops at about the same time.
-    if (this.endsCall(event)) this.closing.push({ callId: event.message.callId as string, at: event.meta.ts + this.closeAfterBye });
+    if (this.endsCall(event)) this.closing.push(event.message.callId as string, event.meta.ts + this.closeAfterBye);
   }
 
   /** A BYE or CANCEL of a call with streams: its files are completed some seconds later (capture time). */
@@ -203,7 +204,7 @@ export class AmrExtractor {
 
   private packet(stream: RtpStreamInfo, packet: StreamPacket): void {
     if (this.failed !== undefined) return;
-    if (this.closing.length > 0) this.closeEnded(packet.ts);
+    if (this.closing.next <= packet.ts) this.closeEnded(packet.ts);
     const x = this.byId[stream.id] ?? this.track(stream);
     if (!x.selected) return;
     const format = packet.format;
@@ -282,8 +283,7 @@ export class AmrExtractor {
    * their own stream's file, whatever the order between streams.
    */
   private inOrder(stream: RtpStreamInfo, ts: number, format: StreamFormat): boolean {
-    const due = this.closing[0];
-    if (due !== undefined && due.at <= ts) return true;
+    if (this.closing.next <= ts) return true;
     const x = this.byId[stream.id];
     if (x === undefined) return true;
     const amr = format.amr;
@@ -339,8 +339,8 @@ export class AmrExtractor {
   }
 
   private closeEnded(now: number): void {
-    while (this.closing.length > 0 && (this.closing[0] as { at: number }).at <= now) {
-      const { callId } = this.closing.shift() as { callId: string };
+    while (this.closing.next <= now) {
+      const callId = this.closing.shift() as string;
       for (const x of this.byCall.get(callId) ?? []) this.close(x);
     }
   }
