@@ -20,7 +20,7 @@ export interface RawPrecondition {
 }
 
 // RFC 3312 §5: a=curr:qos local sendrecv / a=des:qos mandatory local sendrecv / a=conf:qos remote sendrecv
-const PRECONDITION_RULE: GrammarRule = {
+export const PRECONDITION_RULE: GrammarRule & { readonly names: string[] } = {
   push: 'preconditions',
   reg: /^(curr|des|conf):(\S+) (?:(mandatory|optional|none|failure|unknown) )?(e2e|local|remote) (sendrecv|send|recv|none)\s*$/i,
   names: ['kind', 'type', 'strength', 'statusType', 'direction'],

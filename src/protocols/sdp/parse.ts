@@ -3,11 +3,11 @@
 // line is kept in order per section. Never throws.
 import sdpTransform, { type MediaAttributes, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import { decodeError, type DecodeError } from '../../decode-error.js';
+import { parseCommonSdp, rawSections, type RawSection } from './common-lines.js';
 import { parseFmtpParameters } from './fmtp.js';
 import { registerSdpGrammar, type RawPrecondition } from './grammar.js';
 import { staticPayloadType } from './static-payload-types.js';
 import type {
-  SdpAttribute,
   SdpBandwidth,
   SdpConnection,
   SdpDirection,
@@ -23,24 +23,32 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Parsed = SessionDescription & { preconditions?: RawPrecondition[] };
 type ParsedMedia = MediaDescription & { preconditions?: RawPrecondition[] };
 
-// sdp-transform's own line filter: a lower-case letter, "=", anything.
-const SDP_LINE = /^([a-z])=(.*)/;
-
-interface RawSection {
-  mLine?: string;
-  attributes: SdpAttribute[];
+export function parseSdp(text: string): SdpSession | DecodeError {
+  // The common lines of a call's SDP are read in one pass (common-lines.ts); anything else goes
+  // through sdp-transform.
+  const common = parseCommonSdp(text);
+  if (common === undefined) return parseSdpThroughSdpTransform(text);
+  if (common.sections === undefined) return decodeError('sdp', NO_VERSION);
+  return buildSession(common.sections, common.fields as unknown as Parsed);
 }
 
-export function parseSdp(text: string): SdpSession | DecodeError {
+/** parseSdp with every line read by sdp-transform (what parseSdp does when a line is not a common one). */
+export function parseSdpThroughSdpTransform(text: string): SdpSession | DecodeError {
   registerSdpGrammar();
   const sections = rawSections(text);
-  if (sections === undefined) return decodeError('sdp', 'no "v=" line: not a session description');
+  if (sections === undefined) return decodeError('sdp', NO_VERSION);
   let parsed: Parsed;
   try {
     parsed = sdpTransform.parse(text) as Parsed;
   } catch (e) {
     return decodeError('sdp', `unparseable session description: ${String(e).slice(0, 80)}`);
   }
+  return buildSession(sections, parsed);
+}
+
+const NO_VERSION = 'no "v=" line: not a session description';
+
+function buildSession(sections: RawSection[], parsed: Parsed): SdpSession {
   const warnings: string[] = [];
   const version = Number(parsed.version);
   if (version !== 0) warnings.push(`v=${String(parsed.version)} (RFC 8866 §5.1 defines only version 0)`);
@@ -67,24 +75,6 @@ export function parseSdp(text: string): SdpSession | DecodeError {
   if (sessionConnection !== undefined) session.connection = sessionConnection;
   if (sessionDirection !== undefined) session.direction = sessionDirection;
   return session;
-}
-
-/** Splits the lines as sdp-transform does; section 0 is the session, then one per m= line. */
-function rawSections(text: string): RawSection[] | undefined {
-  const sections: RawSection[] = [{ attributes: [] }];
-  let sawVersion = false;
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (!SDP_LINE.test(line)) continue;
-    const type = line[0];
-    const value = line.slice(2);
-    if (type === 'v') sawVersion = true;
-    else if (type === 'm') sections.push({ mLine: value, attributes: [] });
-    else if (type === 'a') {
-      const colon = value.indexOf(':');
-      sections[sections.length - 1]!.attributes.push(colon < 0 ? { name: value.trim() } : { name: value.slice(0, colon), value: value.slice(colon + 1) });
-    }
-  }
-  return sawVersion ? sections : undefined;
 }
 
 function buildMedia(
