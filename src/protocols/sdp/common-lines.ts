@@ -1,6 +1,6 @@
 // The SDP of a VoLTE / VoNR call in one pass. sdp-transform tries its ~50 attribute rules in turn
-// on every line and splits the text twice over; a call's SDP is the same dozen line kinds every
-// time (RFC 8866 v= o= s= c= t= b= m=, a=rtpmap / fmtp / ptime / maxptime / direction, RFC 3312
+// on every a= line (and the raw sections took a second split of the text); a call's SDP is the
+// same dozen line kinds every time (RFC 8866 v= o= s= c= t= b= m=, a=rtpmap / fmtp / ptime / maxptime / direction, RFC 3312
 // preconditions, RFC 3605 rtcp, RFC 5761 rtcp-mux, RFC 5888 mid). Those are read here into what
 // sdp-transform would have made of them — the same rules, applied the way its parser applies
 // them — and anything else (a line that could mean something else to sdp-transform, a character
