@@ -1,6 +1,7 @@
-// SDP text → SdpSession, built on sdp-transform plus the precondition rule of grammar.ts.
-// The m= line is read here (sdp-transform's grammar has no "port/number" form), and every a=
-// line is kept in order per section. Never throws.
+// SDP text → SdpSession, built on what sdp-transform (plus the precondition rule of grammar.ts)
+// reads of it — read in one pass by common-lines.ts when every line is a common one, by
+// sdp-transform itself otherwise. The m= line is read here (sdp-transform's grammar has no
+// "port/number" form), and every a= line is kept in order per section. Never throws.
 import sdpTransform, { type MediaAttributes, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import { decodeError, type DecodeError } from '../../decode-error.js';
 import { parseCommonSdp, rawSections, type RawSection } from './common-lines.js';
