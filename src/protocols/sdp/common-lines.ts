@@ -47,9 +47,13 @@ const VERSION = /^(\d*)$/;
 const ORIGIN = /^(\S*) (\d*) (\d*) (\S*) IP(\d) (\S*)/;
 const ORIGIN_NAMES = ['username', 'sessionId', 'sessionVersion', 'netType', 'ipVer', 'address'];
 const CONNECTION = /^IN IP(\d) (\S*)/;
+const CONNECTION_NAMES = ['version', 'ip'];
 const BANDWIDTH = /^(TIAS|AS|CT|RR|RS):(\d*)/;
+const BANDWIDTH_NAMES = ['type', 'limit'];
 const RTPMAP = /^rtpmap:(\d*) ([\w\-.]*)(?:\s*\/(\d*)(?:\s*\/(\S*))?)?/;
+const RTPMAP_NAMES = ['payload', 'codec', 'rate', 'encoding'];
 const FMTP = /^fmtp:(\d*) ([\S| ]*)/;
+const FMTP_NAMES = ['payload', 'config'];
 const RTCP = /^rtcp:(\d*)(?: (\S*) IP(\d) (\S*))?/;
 const RTCP_NAMES = ['port', 'netType', 'ipVer', 'address'];
 const MID = /^mid:([^\s]*)/;
@@ -110,12 +114,14 @@ function toIntIfInt(v: string): string | number {
   return String(Number(v)) === v ? Number(v) : v;
 }
 
-/** The named groups of a match, as sdp-transform attaches them (absent groups left out). */
-function attach(match: RegExpExecArray, names: readonly string[], into: Record<string, string | number>): void {
+/** The named groups of a match put on `into`, as sdp-transform attaches them (absent groups left out); returns `into`. */
+function attach<T extends object>(match: RegExpExecArray, names: readonly string[], into: T): T {
+  const fields = into as Record<string, string | number>;
   for (let i = 0; i < names.length; i++) {
     const v = match[i + 1];
-    if (v !== undefined) into[names[i] as string] = toIntIfInt(v);
+    if (v !== undefined) fields[names[i] as string] = toIntIfInt(v);
   }
+  return into;
 }
 
 /**
@@ -132,9 +138,9 @@ export function parseCommonSdp(text: string): { sections: RawSection[] | undefin
   let sawVersion = false;
   for (const line of sdpLines(text)) {
     if (!isSdpLine(line)) continue;
-    if (line[0] === 'v') sawVersion = true;
     const type = line[0] as string;
     const value = line.slice(2);
+    if (type === 'v') sawVersion = true;
     fileLine(sections, type, value);
     switch (type) {
       case 'v': {
@@ -152,19 +158,12 @@ export function parseCommonSdp(text: string): { sections: RawSection[] | undefin
         break;
       case 'c': {
         const m = CONNECTION.exec(value);
-        if (m !== null) {
-          const c = (at.connection ??= {} as { version: number; ip: string });
-          attach(m, ['version', 'ip'], c as unknown as Record<string, string | number>);
-        }
+        if (m !== null) attach(m, CONNECTION_NAMES, (at.connection ??= {} as { version: number; ip: string }));
         break;
       }
       case 'b': {
         const m = BANDWIDTH.exec(value);
-        if (m !== null) {
-          const b = {} as { type: string; limit: number | string };
-          attach(m, ['type', 'limit'], b as unknown as Record<string, string | number>);
-          (at.bandwidth ??= []).push(b);
-        }
+        if (m !== null) (at.bandwidth ??= []).push(attach(m, BANDWIDTH_NAMES, {} as { type: string; limit: number | string }));
         break;
       }
       case 'm': {
@@ -187,9 +186,7 @@ function attribute(value: string, at: TransformedFields | TransformedMedia): boo
   // (The precondition rule is tried first, as registerSdpGrammar puts it.)
   const pre = PRECONDITION_RULE.reg.exec(value);
   if (pre !== null) {
-    const p = {} as RawPrecondition;
-    attach(pre, PRECONDITION_RULE.names, p as unknown as Record<string, string | number>);
-    ((at as TransformedMedia).preconditions ??= []).push(p);
+    ((at as TransformedMedia).preconditions ??= []).push(attach(pre, PRECONDITION_RULE.names, {} as RawPrecondition));
     return true;
   }
   if (DIRECTIONS.has(value)) {
@@ -202,15 +199,11 @@ function attribute(value: string, at: TransformedFields | TransformedMedia): boo
   }
   const m = at as TransformedMedia;
   if (RTPMAP_LINE.test(value)) {
-    const r = {} as TransformedMedia['rtp'][number];
-    attach(RTPMAP.exec(value) as RegExpExecArray, ['payload', 'codec', 'rate', 'encoding'], r as unknown as Record<string, string | number>);
-    (m.rtp ??= []).push(r);
+    (m.rtp ??= []).push(attach(RTPMAP.exec(value) as RegExpExecArray, RTPMAP_NAMES, {} as TransformedMedia['rtp'][number]));
     return true;
   }
   if (FMTP_LINE.test(value)) {
-    const f = {} as TransformedMedia['fmtp'][number];
-    attach(FMTP.exec(value) as RegExpExecArray, ['payload', 'config'], f as unknown as Record<string, string | number>);
-    (m.fmtp ??= []).push(f);
+    (m.fmtp ??= []).push(attach(FMTP.exec(value) as RegExpExecArray, FMTP_NAMES, {} as TransformedMedia['fmtp'][number]));
     return true;
   }
   if (PTIME_LINE.test(value)) {
